@@ -1,0 +1,78 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Hot targets are compiled for AVX2+FMA on x86_64 (any Haswell-or-later CPU, Intel or AMD);
+/// without it `SIMD.addProduct` lowers to per-lane `fmaf` calls. Other architectures use the
+/// compiler's default, which on aarch64 already includes NEON FMA.
+#if arch(x86_64)
+let hotFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+let hotFlags: [SwiftSetting] = []
+#endif
+
+let package = Package(
+    name: "inferd",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "inferd", targets: ["inferd"]),
+        .executable(name: "inferctl", targets: ["inferctl"]),
+        .executable(name: "trainer", targets: ["trainer"]),
+        .executable(name: "inferbench", targets: ["inferbench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        .target(name: "Kernels", swiftSettings: hotFlags),
+        .target(name: "Engine", dependencies: ["Kernels"], swiftSettings: hotFlags),
+        .target(
+            name: "ModelFile",
+            dependencies: ["Engine", "CZstd", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Training", dependencies: ["Engine", "Kernels", "ModelFile", "CZlib"], swiftSettings: hotFlags),
+        .target(
+            name: "Systemd",
+            dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "Server",
+            dependencies: [
+                "Engine", "ModelFile", "Systemd",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
+
+        .executableTarget(
+            name: "inferd",
+            dependencies: ["Server", "Systemd", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "inferctl",
+            dependencies: ["Server", "ModelFile", "Training", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "trainer",
+            dependencies: ["Training", "ModelFile", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: hotFlags),
+        .executableTarget(
+            name: "inferbench",
+            dependencies: ["Engine", "Kernels", "ModelFile", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: hotFlags),
+
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels"], swiftSettings: hotFlags),
+        .testTarget(name: "EngineTests", dependencies: ["Engine"], resources: [.copy("Fixtures")], swiftSettings: hotFlags),
+        .testTarget(name: "ModelFileTests", dependencies: ["ModelFile", "Engine"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "ModelFile", "Engine"], swiftSettings: hotFlags),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "ModelFile", "Engine"]),
+        .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
+    ]
+)

@@ -1,0 +1,6 @@
+import Systemd
+import Testing
+
+@Test func notifyOutsideSystemdReportsNoSocket() {
+    #expect(Notifier().send("READY=1") == false)
+}

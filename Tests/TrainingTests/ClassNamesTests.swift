@@ -1,0 +1,4 @@
+import Training
+import Testing
+
+@Test func thereAreTenClasses() { #expect(fashionMNISTClassNames.count == 10) }
