@@ -58,12 +58,25 @@ public struct Tensor: Equatable, Sendable {
     }
 }
 
+/// Affine quantization of one activation point: `real = scale * (q - zeroPoint)`.
+public struct QuantizationParameters: Codable, Equatable, Sendable {
+    public var scale: Float
+    public var zeroPoint: Int32
+
+    public init(scale: Float, zeroPoint: Int32) {
+        self.scale = scale; self.zeroPoint = zeroPoint
+    }
+}
+
 /// Every tensor of one model, by name, with the precision the model runs in.
 public struct WeightSet: Equatable, Sendable {
     public var precision: Precision
     public var tensors: [String: Tensor]
+    /// Calibrated quantization of the int8 model's activation points, by point name; empty for FP32.
+    public var activations: [String: QuantizationParameters]
 
-    public init(precision: Precision, tensors: [String: Tensor]) {
-        self.precision = precision; self.tensors = tensors
+    public init(precision: Precision, tensors: [String: Tensor],
+                activations: [String: QuantizationParameters] = [:]) {
+        self.precision = precision; self.tensors = tensors; self.activations = activations
     }
 }
