@@ -1,0 +1,84 @@
+import Kernels
+
+/// Conv2D and patch embedding: im2col into the packed-A layout, then one GEMM against the
+/// weights packed at init, bias and activation fused. Output is channels-last `[OH·OW, O]`,
+/// which for a patch embedding is exactly the token matrix `[T, D]`.
+final class ConvolutionStep: Step {
+    let point: ActivationPoint?
+    let outputCount: Int
+    private let geometry: Conv2DGeometry
+    private let weights: PackedWeights
+    private let activation: ActivationF32
+    private let inputCount: Int
+    private let workspace: FloatBuffer
+
+    init(point: ActivationPoint, geometry: Conv2DGeometry, weights: PackedWeights, activation: ActivationF32) {
+        self.point = point
+        self.geometry = geometry
+        self.weights = weights
+        self.activation = activation
+        inputCount = geometry.channels * geometry.height * geometry.width
+        outputCount = geometry.positions * weights.outputs
+        workspace = FloatBuffer(count: gemmF32PackedASize(m: geometry.positions, k: geometry.windowSize))
+    }
+
+    func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, observe: ActivationObserver) {
+        for b in 0..<batch {
+            conv2dF32(geometry, outChannels: weights.outputs, x: x + b * inputCount, packedWeights: weights.packed.pointer,
+                      bias: weights.biasPointer, activation: activation, y: y + b * outputCount,
+                      workspace: workspace.pointer)
+        }
+    }
+}
+
+/// Max pooling to a channels-last output.
+final class MaxPoolStep: Step {
+    let point: ActivationPoint?
+    let outputCount: Int
+    private let geometry: Conv2DGeometry
+    private let inputCount: Int
+
+    init(point: ActivationPoint, geometry: Conv2DGeometry) {
+        self.point = point
+        self.geometry = geometry
+        inputCount = geometry.channels * geometry.height * geometry.width
+        outputCount = geometry.positions * geometry.channels
+    }
+
+    func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, observe: ActivationObserver) {
+        for b in 0..<batch {
+            maxPoolF32(geometry, x: x + b * inputCount, y: y + b * outputCount)
+        }
+    }
+}
+
+/// Copies each sample, turning a channels-last `[H·W, C]` image into `[C, H·W]` when asked:
+/// used for Flatten (whose order is C, H, W) and before layers that need the standard layout.
+final class LayoutStep: Step {
+    let point: ActivationPoint?
+    let outputCount: Int
+    private let channels: Int
+    private let pixels: Int
+    private let transpose: Bool
+
+    init(point: ActivationPoint?, channels: Int, pixels: Int, transpose: Bool) {
+        self.point = point
+        self.channels = channels
+        self.pixels = pixels
+        self.transpose = transpose
+        outputCount = channels * pixels
+    }
+
+    func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, observe: ActivationObserver) {
+        guard transpose else {
+            y.update(from: x, count: batch * outputCount)
+            return
+        }
+        for b in 0..<batch {
+            let src = x + b * outputCount, dst = y + b * outputCount
+            for p in 0..<pixels {
+                for c in 0..<channels { dst[c * pixels + p] = src[p * channels + c] }
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Kernels
+
+/// A compiled model for up to `capacity` samples: the step list and two ping-pong activation
+/// buffers, all allocated here. One lane runs on one thread at a time.
+final class Lane {
+    let steps: [Step]
+    let capacity: Int
+    private let ping: FloatBuffer, pong: FloatBuffer
+
+    init(architecture: Architecture, packer: WeightPacker, capacity: Int) throws(EngineError) {
+        self.capacity = capacity
+        var builder = try LaneBuilder(architecture: architecture, packer: packer, capacity: capacity)
+        for layer in architecture.layers { try builder.add(layer) }
+        builder.finish()
+        steps = builder.steps
+        let widest = steps.map(\.outputCount).max() ?? 0
+        let inputCount = architecture.inputShape.reduce(1, *)
+        ping = FloatBuffer(count: capacity * max(widest, inputCount))
+        pong = FloatBuffer(count: capacity * max(widest, inputCount))
+    }
+
+    /// Every observable point, in execution order.
+    var points: [ActivationPoint] {
+        steps.flatMap { step in step.internalPoints + (step.point.map { [$0] } ?? []) }
+    }
+
+    /// Runs `batch ≤ capacity` samples from `x` into `y` (`batch × outputCount` floats).
+    func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, observe: ActivationObserver) {
+        var source = x
+        var target = ping.pointer, spare = pong.pointer
+        for step in steps {
+            step.run(source, target, batch: batch, observe: observe)
+            if let point = step.point { report(observe, point, target, batch: batch) }
+            source = UnsafePointer(target)
+            swap(&target, &spare)
+        }
+        y.update(from: source, count: batch * (steps.last?.outputCount ?? 0))
+    }
+}

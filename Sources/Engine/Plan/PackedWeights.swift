@@ -1,0 +1,90 @@
+import Kernels
+
+/// A layer's weight matrix packed once, at model init, as the GEMM's B operand (`[in][out]` in
+/// 16-column panels), with its bias. Immutable after init and shared by every worker lane.
+final class PackedWeights {
+    let inputs: Int
+    let outputs: Int
+    let packed: FloatBuffer
+    let bias: FloatBuffer?
+
+    /// From a dense weight `[out, in]` (`y = W x + b`).
+    init(dense weight: [Float], bias: [Float]?, inputs: Int, outputs: Int) {
+        self.inputs = inputs; self.outputs = outputs
+        let packed = FloatBuffer(count: gemmF32PackedBSize(k: inputs, n: outputs))
+        weight.withUnsafeBufferPointer { w in
+            packBF32(k: inputs, n: outputs, b: w.baseAddress!, rowStride: 1, columnStride: inputs, into: packed.pointer)
+        }
+        self.packed = packed
+        self.bias = bias.map(FloatBuffer.init(copying:))
+    }
+
+    /// From an OIHW convolution weight, for `conv2dF32` over geometry `g`.
+    init(conv weight: [Float], bias: [Float], geometry g: Conv2DGeometry, outputs: Int) {
+        inputs = g.windowSize; self.outputs = outputs
+        let packed = FloatBuffer(count: gemmF32PackedBSize(k: g.windowSize, n: outputs))
+        weight.withUnsafeBufferPointer { w in
+            packConv2DWeightsF32(outChannels: outputs, g, weights: w.baseAddress!, into: packed.pointer)
+        }
+        self.packed = packed
+        self.bias = FloatBuffer(copying: bias)
+    }
+
+    var biasPointer: UnsafePointer<Float>? { bias.map { UnsafePointer($0.pointer) } }
+
+    /// `y[rows × outputs] = act(x[rows × inputs] · Wᵀ + b)`; `workspace` per `PackedWeights.workspaceSize`.
+    @inline(__always)
+    func apply(rows: Int, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, ldy: Int? = nil,
+               activation: ActivationF32 = .none, accumulate: Bool = false, workspace: UnsafeMutablePointer<Float>) {
+        gemmF32(m: rows, n: outputs, k: inputs, a: x, lda: inputs, packedB: packed.pointer, c: y, ldc: ldy ?? outputs,
+                accumulate: accumulate, epilogue: GEMMF32Epilogue(columnBias: biasPointer, activation: activation),
+                workspace: workspace)
+    }
+
+    /// Workspace floats `apply` needs for `rows` rows.
+    func workspaceSize(rows: Int) -> Int { gemmF32PackedASize(m: rows, k: inputs) }
+}
+
+/// Builds each parameter's packed form once per model, so worker lanes share weights.
+final class WeightPacker {
+    let weights: WeightSet
+    private var cache: [String: PackedWeights] = [:]
+
+    init(weights: WeightSet) { self.weights = weights }
+
+    func dense(_ prefix: String, inputs: Int, outputs: Int, bias: Bool = true) throws(EngineError) -> PackedWeights {
+        if let hit = cache[prefix] { return hit }
+        let w = try weights.floats("\(prefix).weight", shape: [outputs, inputs])
+        let b = bias ? try weights.floats("\(prefix).bias", shape: [outputs]) : nil
+        let packed = PackedWeights(dense: w, bias: b, inputs: inputs, outputs: outputs)
+        cache[prefix] = packed
+        return packed
+    }
+
+    /// A matrix `[outputs, inputs]` under an exact name, with an optional bias under another.
+    func matrix(_ name: String, bias biasName: String?, inputs: Int, outputs: Int) throws(EngineError) -> PackedWeights {
+        if let hit = cache[name] { return hit }
+        let w = try weights.floats(name, shape: [outputs, inputs])
+        let b = try biasName.map { (n: String) throws(EngineError) in try weights.floats(n, shape: [outputs]) }
+        let packed = PackedWeights(dense: w, bias: b, inputs: inputs, outputs: outputs)
+        cache[name] = packed
+        return packed
+    }
+
+    func conv(_ prefix: String, geometry g: Conv2DGeometry, outputs: Int) throws(EngineError) -> PackedWeights {
+        if let hit = cache[prefix] { return hit }
+        let w = try weights.floats("\(prefix).weight", shape: [outputs, g.channels, g.kernelHeight, g.kernelWidth])
+        let b = try weights.floats("\(prefix).bias", shape: [outputs])
+        let packed = PackedWeights(conv: w, bias: b, geometry: g, outputs: outputs)
+        cache[prefix] = packed
+        return packed
+    }
+
+    func vector(_ name: String, count: Int) throws(EngineError) -> FloatBuffer {
+        FloatBuffer(copying: try weights.floats(name, shape: [count]))
+    }
+
+    func table(_ name: String, shape: [Int]) throws(EngineError) -> FloatBuffer {
+        FloatBuffer(copying: try weights.floats(name, shape: shape))
+    }
+}

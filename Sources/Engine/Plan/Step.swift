@@ -1,0 +1,22 @@
+/// One executable piece of a compiled model: reads a batch from `x`, writes the batch to `y`.
+/// A step owns its scratch buffers (sized for the model's maxBatch at init) and allocates nothing
+/// when run. Internal values are reported to `observe` as they are computed.
+protocol Step: AnyObject {
+    /// The observable output, or nil for layout conversions the model inserts itself.
+    var point: ActivationPoint? { get }
+    /// Internal points this step reports, in order.
+    var internalPoints: [ActivationPoint] { get }
+    /// Floats per sample written to `y`.
+    var outputCount: Int { get }
+    func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, observe: ActivationObserver)
+}
+
+extension Step {
+    var internalPoints: [ActivationPoint] { [] }
+}
+
+/// Reports `values` (one batch) at `point`.
+@inline(__always)
+func report(_ observe: ActivationObserver, _ point: ActivationPoint, _ values: UnsafePointer<Float>, batch: Int) {
+    observe(point, UnsafeBufferPointer(start: values, count: batch * point.elementCount))
+}

@@ -1,0 +1,102 @@
+/// Nonlinearities the FP32 kernels can apply, alone or fused into a GEMM epilogue.
+///
+/// Stated maximum absolute errors against the exact functions (checked by `ActivationsF32Tests`
+/// over [-20, 20]): exp relative 3e-7; sigmoid 2e-7; tanh 3e-7; GELU 6e-7·max(1, |x|).
+/// NaN in gives NaN out; ±Inf saturates; nothing traps.
+public enum ActivationF32: Sendable {
+    case none, relu, sigmoid, tanh, gelu
+}
+
+extension ActivationF32 {
+    /// Applies the nonlinearity to one vector.
+    @inlinable @inline(__always)
+    public func apply(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        switch self {
+        case .none: x
+        case .relu: reluF32x8(x)
+        case .sigmoid: sigmoidF32x8(x)
+        case .tanh: tanhF32x8(x)
+        case .gelu: geluF32x8(x)
+        }
+    }
+
+    /// Applies the nonlinearity in place to `count` floats.
+    @inlinable
+    public func apply(_ x: UnsafeMutablePointer<Float>, count: Int) {
+        if case .none = self { return }
+        var i = 0
+        while i + 8 <= count {
+            storeF32x8(apply(loadF32x8(x + i)), x + i)
+            i += 8
+        }
+        if i < count { storeF32x8(apply(loadF32x8(x + i, count: count - i)), x + i, count: count - i) }
+    }
+}
+
+/// max(x, 0); NaN stays NaN.
+@inlinable @inline(__always)
+public func reluF32x8(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    x.replacing(with: 0, where: x .< 0)
+}
+
+/// e^x by range reduction x = n·ln2 + r, |r| ≤ ln2/2, a degree-6 polynomial for e^r and 2^n built
+/// from the exponent bits. Inputs are clamped to [-87, 88] so 2^n stays a normal float.
+@inlinable @inline(__always)
+public func expF32x8(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    var x = x.replacing(with: 88, where: x .> 88)
+    x = x.replacing(with: -87, where: x .< -87)
+    let magic = SIMD8<Float>(repeating: 12_582_912)  // 1.5·2^23: adding it rounds to an integer
+    var t = magic
+    t.addProduct(x, SIMD8(repeating: 1.442_695_04))
+    let n = t - magic
+    var r = x
+    r.addProduct(n, SIMD8(repeating: -0.693_145_751_953_125))
+    r.addProduct(n, SIMD8(repeating: -1.428_606_765_330_187e-6))
+    var p = SIMD8<Float>(repeating: 1.0 / 720)
+    p = fmaF32x8(p, r, 1.0 / 120)
+    p = fmaF32x8(p, r, 1.0 / 24)
+    p = fmaF32x8(p, r, 1.0 / 6)
+    p = fmaF32x8(p, r, 0.5)
+    p = fmaF32x8(p, r, 1)
+    p = fmaF32x8(p, r, 1)
+    let bits = unsafeBitCast(t, to: SIMD8<Int32>.self) &- unsafeBitCast(magic, to: SIMD8<Int32>.self)
+    let scale = unsafeBitCast((bits &+ 127) &<< 23, to: SIMD8<Float>.self)
+    return p * scale
+}
+
+/// p·r + c with one rounding.
+@inlinable @inline(__always)
+func fmaF32x8(_ p: SIMD8<Float>, _ r: SIMD8<Float>, _ c: Float) -> SIMD8<Float> {
+    var acc = SIMD8<Float>(repeating: c)
+    acc.addProduct(p, r)
+    return acc
+}
+
+/// 1 / (1 + e^-x).
+@inlinable @inline(__always)
+public func sigmoidF32x8(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    1 / (1 + expF32x8(-x))
+}
+
+/// tanh x = 1 − 2 / (e^{2x} + 1); saturates to ±1.
+@inlinable @inline(__always)
+public func tanhF32x8(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    1 - 2 / (expF32x8(x + x) + 1)
+}
+
+/// GELU, erf form: x·Φ(x) with Φ from Abramowitz–Stegun 7.1.26 (|erf error| ≤ 1.5e-7). The tail
+/// q = erfc(|x|/√2) is computed directly, so neither sign loses precision to cancellation.
+@inlinable @inline(__always)
+public func geluF32x8(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    let z = x.replacing(with: -x, where: x .< 0) * 0.707_106_781_186_547_5
+    let t = 1 / (1 + 0.327_591_1 * z)
+    var poly = SIMD8<Float>(repeating: 1.061_405_429)
+    poly = fmaF32x8(poly, t, -1.453_152_027)
+    poly = fmaF32x8(poly, t, 1.421_413_741)
+    poly = fmaF32x8(poly, t, -0.284_496_736)
+    poly = fmaF32x8(poly, t, 0.254_829_592)
+    let q = poly * t * expF32x8(-(z * z))  // erfc(z)
+    let half = 0.5 * x
+    // x ≥ 0: x·(1 − q/2);  x < 0: x·q/2.
+    return (half * q).replacing(with: x - half * q, where: x .>= 0)
+}

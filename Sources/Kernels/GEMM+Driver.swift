@@ -1,0 +1,73 @@
+/// Depth of one pass over k: a 16-column B panel slice of this depth (16 KiB) stays in L1 while
+/// every A panel streams past it.
+let gemmF32DepthBlock = 256
+
+/// `C[m×n] = epilogue(A·B [+ C])` with both operands pre-packed (`packAF32`, `packBF32`).
+/// `columnRange` (in columns of C) lets threads split the work; nil means all columns.
+public func gemmF32Packed(m: Int, n: Int, k: Int,
+                          packedA: UnsafePointer<Float>, packedB: UnsafePointer<Float>,
+                          c: UnsafeMutablePointer<Float>, ldc: Int,
+                          accumulate: Bool = false, epilogue: GEMMF32Epilogue = .identity) {
+    let mr = GEMMF32Tile.rows, nr = GEMMF32Tile.columns
+    var p0 = 0
+    repeat {
+        let depth = min(gemmF32DepthBlock, k - p0)
+        let last = p0 + depth >= k
+        let add = accumulate || p0 > 0
+        let finish = last ? epilogue : .identity
+        var j0 = 0
+        while j0 < n {
+            let b = packedB + j0 * k + p0 * nr
+            var i0 = 0
+            while i0 < m {
+                gemmF32_6x16(k: depth, a: packedA + i0 * k + p0 * mr, b: b, c: c + i0 * ldc + j0, ldc: ldc,
+                             row: i0, column: j0, rows: min(mr, m - i0), columns: min(nr, n - j0),
+                             accumulate: add, epilogue: finish)
+                i0 += mr
+            }
+            j0 += nr
+        }
+        p0 += depth
+    } while p0 < k
+}
+
+/// `C[m×n] = epilogue(A·B [+ C])` with A as plain rows (`A[i][p] = a[i·lda + p]`) and B pre-packed.
+/// Rows are packed into `workspace` (at least `gemmF32PackedASize(m: m, k: k)` floats) unless
+/// m ≤ 2, where the one-row kernel reads A directly.
+public func gemmF32(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+                    packedB: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
+                    accumulate: Bool = false, epilogue: GEMMF32Epilogue = .identity,
+                    workspace: UnsafeMutablePointer<Float>) {
+    if m <= 2 {
+        for i in 0..<m {
+            var j0 = 0
+            while j0 < n {
+                gemmF32_1x16(k: k, a: a + i * lda, aStride: 1, b: packedB + j0 * k, c: c + i * ldc + j0,
+                             row: i, column: j0, columns: min(GEMMF32Tile.columns, n - j0),
+                             accumulate: accumulate, epilogue: epilogue)
+                j0 += GEMMF32Tile.columns
+            }
+        }
+        return
+    }
+    packAF32(m: m, k: k, a: a, rowStride: lda, columnStride: 1, into: workspace)
+    gemmF32Packed(m: m, n: n, k: k, packedA: workspace, packedB: packedB, c: c, ldc: ldc,
+                  accumulate: accumulate, epilogue: epilogue)
+}
+
+/// Optimized single-precision GEMM with the signature of `gemmF32Reference`:
+/// `C[m×n] = A[m×k] · B[k×n] (+ C if accumulate)`, row-major, unpacked operands. Packs both
+/// operands into a temporary buffer per call (use the packed forms to avoid that on hot paths).
+public func gemmF32(m: Int, n: Int, k: Int,
+                    a: UnsafePointer<Float>, lda: Int,
+                    b: UnsafePointer<Float>, ldb: Int,
+                    c: UnsafeMutablePointer<Float>, ldc: Int,
+                    accumulate: Bool = false) {
+    guard m > 0, n > 0 else { return }
+    let sizeA = gemmF32PackedASize(m: m, k: k), sizeB = gemmF32PackedBSize(k: k, n: n)
+    let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(sizeA + sizeB, 1))
+    defer { buffer.deallocate() }
+    packBF32(k: k, n: n, b: b, rowStride: ldb, columnStride: 1, into: buffer)
+    gemmF32(m: m, n: n, k: k, a: a, lda: lda, packedB: buffer, c: c, ldc: ldc,
+            accumulate: accumulate, workspace: buffer + sizeB)
+}
