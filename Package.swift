@@ -31,6 +31,7 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "CAllocationCounter"),
 
         .target(name: "Kernels", swiftSettings: hotFlags),
         .target(name: "Engine", dependencies: ["Kernels"], swiftSettings: hotFlags),
@@ -65,7 +66,7 @@ let package = Package(
             swiftSettings: hotFlags),
         .executableTarget(
             name: "inferbench",
-            dependencies: ["Engine", "Kernels", "ModelFile", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Engine", "Kernels", "ModelFile", "CAllocationCounter", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: hotFlags),
 
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"], swiftSettings: hotFlags),

@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Put inferbench's figures next to the peers' from the same run.
+
+    compare.py INFERBENCH.jsonl PEERS.jsonl
+
+For each model and precision: the peer latencies less that runtime's per-call floor (its `noop`
+median), the best (lowest) of them, and inferd's median as a ratio to it. Prints one JSON
+object per line, then markdown tables (latency; GEMM). Standard library only.
+"""
+import json
+import sys
+
+# The issue's targets: median µs at batch 1, one thread; and ≤ 0.75 × the best peer.
+LATENCY_TARGET_US = {("cnn", "fp32"): 70, ("cnn", "int8"): 55, ("lstm", "fp32"): 90,
+                     ("lstm", "int8"): 60, ("attn", "fp32"): 120, ("attn", "int8"): 110}
+PEER_RATIO_TARGET = 0.75
+GEMM_PEAK_TARGET = 0.85
+INT8_OVER_F32_TARGET = 1.5
+
+
+def read_lines(path):
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip().startswith("{")]
+
+
+def fmt(value, digits=1):
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def latency_rows(ours, peers):
+    floors = {p["peer"]: p["median_us"] for p in peers if p["model"] == "noop" and "median_us" in p}
+    rows = []
+    for line in ours:
+        if "model" not in line or "median_us" not in line or (line["model"], line["precision"]) not in LATENCY_TARGET_US:
+            continue
+        key = (line["model"], line["precision"])
+        net = {}
+        for p in peers:
+            if (p["model"], p["precision"]) == key and "median_us" in p:
+                net[p["peer"]] = p["median_us"] - floors.get(p["peer"], 0.0)
+        best = min(net, key=net.get) if net else None
+        ratio = line["median_us"] / net[best] if best else None
+        rows.append({
+            "compare": line["model"], "precision": line["precision"],
+            "inferd_median_us": line["median_us"], "inferd_p99_us": line["p99_us"],
+            "peers_net_us": {k: round(v, 2) for k, v in net.items()},
+            "peer_floor_us": {k: floors[k] for k in net if k in floors},
+            "best_peer": best, "best_peer_net_us": round(net[best], 2) if best else None,
+            "ratio_to_best_peer": round(ratio, 3) if ratio else None,
+            "target_us": LATENCY_TARGET_US[key],
+            "meets_target": line["median_us"] <= LATENCY_TARGET_US[key]
+                            and (ratio is None or ratio <= PEER_RATIO_TARGET),
+            "mallocs": line.get("mallocs"),
+        })
+    return rows
+
+
+def gemm_rows(ours):
+    best = {}
+    for line in ours:
+        if line.get("kernel") != "gemm":
+            continue
+        key = (line["dtype"], line["m"], line["n"], line["k"])
+        if key not in best or line["gops"] > best[key]["gops"]:
+            best[key] = line
+    rows = []
+    for (dtype, m, n, k), line in sorted(best.items()):
+        f32 = best.get(("f32", m, n, k))
+        rows.append({"gemm": f"{m}x{n}x{k}", "dtype": dtype, "impl": line.get("impl"),
+                     "gops": line["gops"], "peak_fraction": line["peak_fraction"],
+                     "over_f32": round(line["gops"] / f32["gops"], 3) if f32 and dtype != "f32" else None})
+    return rows
+
+
+def main():
+    ours, peers = read_lines(sys.argv[1]), read_lines(sys.argv[2])
+    latency, gemm = latency_rows(ours, peers), gemm_rows(ours)
+    for row in latency + gemm:
+        print(json.dumps(row))
+    machine = next((l for l in ours if "machine" in l), {})
+    print()
+    print(f"Machine: {machine.get('machine')}, {machine.get('cores')} cores, clock {machine.get('clock_ghz')} GHz "
+          f"(FP32 peak {machine.get('peak_gflops')} GFLOP/s), load average {machine.get('load_avg')}, {machine.get('date')}")
+    print()
+    peer_names = sorted({p["peer"] for p in peers if p["model"] != "noop"})
+    print("| model | precision | inferd median µs | p99 µs | mallocs | "
+          + " | ".join(f"{p} net µs" for p in peer_names)
+          + " | inferd / best peer | target µs | meets target |")
+    print("|---|---|---|---|---|" + "---|" * len(peer_names) + "---|---|---|")
+    for r in latency:
+        print(f"| {r['compare']} | {r['precision']} | {fmt(r['inferd_median_us'])} | {fmt(r['inferd_p99_us'])} | "
+              f"{r['mallocs']} | " + " | ".join(fmt(r["peers_net_us"].get(p)) for p in peer_names)
+              + f" | {fmt(r['ratio_to_best_peer'], 2)} | {r['target_us']} | {'yes' if r['meets_target'] else 'no'} |")
+    floors = ", ".join(f"{p['peer']} {p['median_us']} µs" for p in peers if p["model"] == "noop" and "median_us" in p)
+    print(f"\nPeer per-call floors subtracted (noop median): {floors or 'none measured'}.")
+    print("\n| GEMM m×n×k | dtype | kernel | GOP/s | peak fraction | × f32 |\n|---|---|---|---|---|---|")
+    for r in gemm:
+        print(f"| {r['gemm']} | {r['dtype']} | {r['impl']} | {fmt(r['gops'])} | {fmt(r['peak_fraction'], 3)} | "
+              f"{fmt(r['over_f32'], 2)} |")
+    print(f"\nTargets: FP32 GEMM ≥ {GEMM_PEAK_TARGET:.0%} of peak; s8 ≥ {INT8_OVER_F32_TARGET}× f32; "
+          f"latency ≤ target and ≤ {PEER_RATIO_TARGET} × best peer.")
+
+
+if __name__ == "__main__":
+    main()
