@@ -1,7 +1,104 @@
 import ArgumentParser
+import Logging
+import Server
+import Systemd
 
 @main
-struct Command: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "inferd")
-    func run() throws {}
+struct InferdCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inferd",
+        abstract: "Serves every *.inferd model in a directory over a Unix socket (KServe v2 over HTTP/1.1).",
+        discussion: """
+            Precedence: flags over the --config file over the defaults shown. Config keys are the flag \
+            names (e.g. `workers = 2`, `socket = "/run/inferd.sock"`, `allow-uid = [0]`).
+            Signals: SIGHUP reloads the models directory; SIGTERM/SIGINT drain and exit 0.
+            Under systemd: Type=notify, watchdog, socket activation (LISTEN_FDS), journald logging.
+            """)
+
+    @Option(help: "Unix socket path to bind when not socket-activated. (default: /run/inferd/inferd.sock)")
+    var socket: String?
+    @Option(help: "Directory whose *.inferd weight files are served. (default: /var/lib/inferd/models)")
+    var models: String?
+    @Option(help: "Config file (flat TOML with the flag names as keys).")
+    var config: String?
+    @Option(help: "Worker threads, each with its own model instances. (default: online cores)")
+    var workers: Int?
+    @Option(help: "Largest batch one worker runs; 1 turns batching off. (default: 8)")
+    var maxBatch: Int?
+    @Option(name: .customLong("batch-delay-us"), help: "Longest wait for a batch to fill, in µs. (default: 0)")
+    var batchDelayMicroseconds: Int?
+    @Option(help: "Requests that may wait; beyond that 503 with Retry-After. (default: 256)")
+    var queueDepth: Int?
+    @Option(name: .customLong("max-body"), help: "Largest request body in bytes; larger get 413. (default: 16777216)")
+    var maxBody: Int?
+    @Option(help: "Open connections at most. (default: 256)")
+    var maxConnections: Int?
+    @Option(help: "Group owning the socket (mode 0660). (default: the daemon's group)")
+    var socketGroup: String?
+    @Option(name: .customLong("allow-uid"), parsing: .singleValue, help: "Peer uid allowed to connect (repeatable; default: any).")
+    var allowUIDs: [UInt32] = []
+    @Option(name: .customLong("allow-gid"), parsing: .singleValue, help: "Peer gid allowed to connect (repeatable; default: any).")
+    var allowGIDs: [UInt32] = []
+    @Option(help: "Seconds a silent connection stays open. (default: 60)")
+    var idleTimeout: Int?
+    @Option(help: "Seconds a client may take to send one request. (default: 30)")
+    var requestTimeout: Int?
+    @Option(help: "Seconds in-flight requests get after SIGTERM. (default: 10)")
+    var drainTimeout: Int?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. (default: info)")
+    var logLevel: String = "info"
+    @Flag(help: "Enable test-only endpoints (POST /v2/debug/stall-worker, uid 0 only). Never in production.")
+    var testHooks = false
+
+    func resolvedConfiguration() throws(ServerError) -> ServerConfiguration {
+        var c = ServerConfiguration()
+        if let config { try c.apply(configFile: config) }
+        if let socket { c.socketPath = socket }
+        if let models { c.modelsDirectory = models }
+        if let workers { c.workers = workers }
+        if let maxBatch { c.maxBatch = maxBatch }
+        if let batchDelayMicroseconds { c.batchDelayMicroseconds = batchDelayMicroseconds }
+        if let queueDepth { c.queueDepth = queueDepth }
+        if let maxBody { c.maxBodyBytes = maxBody }
+        if let maxConnections { c.maxConnections = maxConnections }
+        if let socketGroup { c.socketGroup = socketGroup }
+        if !allowUIDs.isEmpty { c.allowUIDs = allowUIDs }
+        if !allowGIDs.isEmpty { c.allowGIDs = allowGIDs }
+        if let idleTimeout { c.idleTimeoutSeconds = idleTimeout }
+        if let requestTimeout { c.requestTimeoutSeconds = requestTimeout }
+        if let drainTimeout { c.drainTimeoutSeconds = drainTimeout }
+        if testHooks { c.testHooks = true }
+        try c.validate()
+        return c
+    }
+
+    func run() throws {
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        LogSetup.bootstrap(label: "inferd", level: level)
+        let logger = Logger(label: "inferd")
+        do {
+            let configuration = try resolvedConfiguration()
+            let inherited = try SocketActivation.inheritedUnixStreamSockets()
+            try Daemon(configuration: configuration, logger: logger).run(inheritedSocket: inherited.first)
+        } catch let error as ServerError {
+            logger.critical("\(error.description)")
+            throw ExitCode(error.exitCode)
+        } catch let error as SystemdError {
+            logger.critical("\(error.description)")
+            throw ExitCode(2)
+        }
+    }
+}
+
+extension ServerError {
+    /// Exit codes, decided in one place: 2 configuration, 3 socket, 1 anything else.
+    var exitCode: Int32 {
+        switch self {
+        case .invalidConfiguration: 2
+        case .socket: 3
+        default: 1
+        }
+    }
 }

@@ -1,0 +1,63 @@
+import Engine
+
+/// A worker's reusable buffers for gathering several requests into one batch. One per worker
+/// thread; it grows to the largest batch seen and is then reused.
+struct BatchScratch {
+    private var input: [Float] = []
+    private var output: [Float] = []
+
+    /// Runs `jobs` (all for the same model) on this worker's instance and completes each one.
+    mutating func run(_ jobs: [InferenceJob], worker: Int) {
+        let served = jobs[0].model
+        let model = served.instances[worker]
+        if jobs.count == 1 {
+            let job = jobs[0]
+            job.completion(Self.run(model, input: job.input, batch: job.batch, outputCount: served.outputCount))
+            return
+        }
+        let total = jobs.reduce(0) { $0 + $1.batch }
+        input.removeAll(keepingCapacity: true)
+        for job in jobs { input.append(contentsOf: job.input) }
+        switch Self.run(model, input: input, batch: total, outputCount: served.outputCount) {
+        case let .success(outputs):
+            var offset = 0
+            for job in jobs {
+                let count = job.batch * served.outputCount
+                job.completion(.success(Array(outputs[offset..<offset + count])))
+                offset += count
+            }
+        case let .failure(error):
+            for job in jobs { job.completion(.failure(error)) }
+        }
+    }
+
+    /// Runs `batch` samples in chunks of at most the model's `maxBatch`.
+    private static func run(_ model: Model, input: [Float], batch: Int, outputCount: Int)
+        -> Result<[Float], ServerError>
+    {
+        let inputCount = input.count / max(batch, 1)
+        var failure: EngineError?
+        let output = [Float](unsafeUninitializedCapacity: batch * outputCount) { buffer, initialized in
+            input.withUnsafeBufferPointer { all in
+                var done = 0
+                while done < batch {
+                    let chunk = min(model.maxBatch, batch - done)
+                    let source = UnsafeBufferPointer(rebasing: all[done * inputCount..<(done + chunk) * inputCount])
+                    let target = UnsafeMutableBufferPointer(
+                        rebasing: buffer[done * outputCount..<(done + chunk) * outputCount])
+                    do throws(EngineError) {
+                        try model.run(input: source, batch: chunk, output: target)
+                    } catch {
+                        failure = error
+                        buffer.update(repeating: 0)
+                        break
+                    }
+                    done += chunk
+                }
+            }
+            initialized = batch * outputCount
+        }
+        if let failure { return .failure(.inferenceFailed(failure.description)) }
+        return .success(output)
+    }
+}

@@ -1,0 +1,76 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+
+extension HTTPHandler {
+    /// `POST /v2/models/{name}/infer`: validates on the event loop, queues for a worker, answers
+    /// on the event loop when the worker is done.
+    func infer(_ context: ChannelHandlerContext, name: String, version: String?) {
+        let start = monotonicNanoseconds()
+        let requestID = requestHead?.headers.first(name: "x-request-id") ?? server.nextRequestID()
+        if server.draining.load(ordering: .relaxed) {
+            finishInfer(context, model: name, requestID: requestID, start: start, result: .failure(.draining))
+            return
+        }
+        let model: ServedModel
+        switch resolve(name, version: version) {
+        case let .success(found): model = found
+        case let .failure(error):
+            finishInfer(context, model: nil, requestID: requestID, start: start, result: .failure(error))
+            return
+        }
+        let request: ValidatedInferRequest
+        do {
+            request = try KServeDecoding.decode(
+                body: requestBody, headerLength: requestHead?.headers.first(name: "inference-header-content-length"),
+                model: model)
+        } catch {
+            finishInfer(context, model: name, requestID: requestID, start: start, result: .failure(error))
+            return
+        }
+        beginAsync()
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        let job = InferenceJob(model: model, input: request.input, batch: request.batch) { result in
+            eventLoop.execute {
+                let (handler, context) = bound.value
+                handler.finishAsync()
+                let answer = result.map { output in
+                    KServeEncoding.inferResponse(model: model, id: request.id, batch: request.batch, output: output,
+                                                 binary: request.binaryOutput, allocator: context.channel.allocator)
+                }
+                handler.finishInfer(context, model: name, requestID: requestID, start: start, result: answer)
+            }
+        }
+        do {
+            try server.pool.submit(job)
+        } catch {
+            finishAsync()
+            finishInfer(context, model: name, requestID: requestID, start: start, result: .failure(error))
+        }
+    }
+
+    private func finishInfer(_ context: ChannelHandlerContext, model: String?, requestID: String, start: UInt64,
+                             result: Result<(body: ByteBuffer, headerLength: Int?), ServerError>) {
+        let status: HTTPResponseStatus
+        switch result {
+        case let .success((body, headerLength)):
+            status = .ok
+            if let headerLength {
+                respond(context, status: .ok, contentType: "application/octet-stream", body: body,
+                        extraHeaders: [("inference-header-content-length", String(headerLength))])
+            } else {
+                respond(context, status: .ok, contentType: "application/json", body: body)
+            }
+        case let .failure(error):
+            status = error.status
+            respond(context, error: error)
+            let level: Logger.Level = status.code >= 500 ? .warning : .info
+            server.logger.log(level: level, "infer request failed", metadata: [
+                "model": "\(model ?? "-")", "request_id": "\(requestID)", "status": "\(status.code)",
+                "error": "\(error.description)"])
+        }
+        server.metrics.recordRequest(model: model ?? "_unknown",
+                                     nanoseconds: monotonicNanoseconds() - start, status: status.code)
+    }
+}

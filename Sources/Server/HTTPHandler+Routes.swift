@@ -1,0 +1,140 @@
+import FoundationEssentials
+import Logging
+import NIOCore
+import NIOHTTP1
+
+extension HTTPHandler {
+    /// Dispatches one complete request by method and path.
+    func route(_ context: ChannelHandlerContext, _ head: HTTPRequestHead) {
+        let (path, query) = Self.split(head.uri)
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        if parts.count >= 3, parts[0] == "v2", parts[1] == "models" {
+            routeModel(context, head, name: parts[2], rest: Array(parts[3...]), path: path)
+            return
+        }
+        switch (head.method, parts) {
+        case (.GET, ["v2"]):
+            respondJSON(context, KServeServerMetadata())
+        case (.GET, ["v2", "health", "live"]):
+            respondEmpty(context, status: .ok)
+        case (.GET, ["v2", "health", "ready"]):
+            let ready = server.ready.load(ordering: .acquiring) && !server.draining.load(ordering: .relaxed)
+            respondEmpty(context, status: ready ? .ok : .serviceUnavailable)
+        case (.POST, ["v2", "repository", "index"]), (.GET, ["v2", "repository", "index"]):
+            repositoryIndex(context)
+        case (.POST, ["v2", "repository", "reload"]):
+            reload(context)
+        case (.GET, ["metrics"]):
+            var buffer = context.channel.allocator.buffer(capacity: 4096)
+            buffer.writeBytes(server.metrics.exposition())
+            respond(context, status: .ok, contentType: "text/plain; version=0.0.4", body: buffer)
+        case (.POST, ["v2", "debug", "stall-worker"]) where server.configuration.testHooks:
+            stallWorker(context, query: query)
+        default:
+            respond(context, error: .noRoute(method: head.method.rawValue, path: path))
+        }
+    }
+
+    /// `/v2/models/{name}[/versions/{version}]` followed by nothing, `ready` or `infer`.
+    private func routeModel(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, name: String, rest: [String],
+                            path: String) {
+        var rest = rest
+        var version: String?
+        if rest.count >= 2, rest[0] == "versions" {
+            version = rest[1]
+            rest.removeFirst(2)
+        }
+        switch (head.method, rest) {
+        case (.GET, []): modelMetadata(context, name: name, version: version)
+        case (.GET, ["ready"]): modelReady(context, name: name, version: version)
+        case (.POST, ["infer"]): infer(context, name: name, version: version)
+        default: respond(context, error: .noRoute(method: head.method.rawValue, path: path))
+        }
+    }
+
+    static func split(_ uri: String) -> (path: String, query: [String: String]) {
+        guard let mark = uri.firstIndex(of: "?") else { return (uri, [:]) }
+        var query: [String: String] = [:]
+        for pair in uri[uri.index(after: mark)...].split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            query[kv[0]] = kv.count > 1 ? kv[1] : ""
+        }
+        return (String(uri[..<mark]), query)
+    }
+
+    /// The served model named `name` (and of `version`, when given), or the error to answer with.
+    func resolve(_ name: String, version: String?) -> Result<ServedModel, ServerError> {
+        switch server.repository.lookup(name) {
+        case let .ready(model):
+            if let version, version != String(model.version) {
+                return .failure(.unknownModel("\(name)' version '\(version)"))
+            }
+            return .success(model)
+        case let .unavailable(reason):
+            return .failure(.modelUnavailable(name: name, reason: reason))
+        case .unknown:
+            return .failure(.unknownModel(name))
+        }
+    }
+
+    private func modelMetadata(_ context: ChannelHandlerContext, name: String, version: String?) {
+        switch resolve(name, version: version) {
+        case let .success(model):
+            let entry = server.repository.index.first { $0.file == model.path }
+            respondJSON(context, KServeModelMetadata(model: model, entry: entry))
+        case let .failure(error):
+            respond(context, error: error)
+        }
+    }
+
+    private func modelReady(_ context: ChannelHandlerContext, name: String, version: String?) {
+        switch resolve(name, version: version) {
+        case .success: respondEmpty(context, status: .ok)
+        case let .failure(error): respond(context, error: error)
+        }
+    }
+
+    private struct IndexRequest: Decodable { var ready: Bool? }
+
+    private func repositoryIndex(_ context: ChannelHandlerContext) {
+        var entries = server.repository.index
+        if requestBody.readableBytes > 0 {
+            let data = Data(requestBody.readableBytesView)
+            guard let request = try? JSONDecoder().decode(IndexRequest.self, from: data) else {
+                respond(context, error: .badRequest("repository index body must be a JSON object like {\"ready\": true}"))
+                return
+            }
+            if request.ready == true { entries = entries.filter { $0.state == "READY" } }
+        }
+        respondJSON(context, entries)
+    }
+
+    private func reload(_ context: ChannelHandlerContext) {
+        beginAsync()
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        server.reload(on: context.eventLoop).whenComplete { result in
+            let (handler, context) = bound.value
+            handler.finishAsync()
+            switch result {
+            case let .success(entries): handler.respondJSON(context, entries)
+            case let .failure(error as ServerError): handler.respond(context, error: error)
+            case let .failure(error): handler.respond(context, error: .inferenceFailed("reload: \(error)"))
+            }
+        }
+    }
+
+    private func stallWorker(_ context: ChannelHandlerContext, query: [String: String]) {
+        guard let peer, peer.uid == 0 else {
+            respond(context, error: .forbidden("the stall hook is accepted only from uid 0"))
+            return
+        }
+        let worker = query["worker"].flatMap(Int.init) ?? 0
+        let seconds = query["seconds"].flatMap(Int.init) ?? 3600
+        guard (0..<server.pool.workerCount).contains(worker), seconds > 0 else {
+            respond(context, error: .badRequest("worker must be 0..<\(server.pool.workerCount) and seconds > 0"))
+            return
+        }
+        server.stallWorker(worker, seconds: seconds)
+        respondJSON(context, ["stalled_worker": worker, "seconds": seconds])
+    }
+}

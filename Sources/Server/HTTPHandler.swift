@@ -1,0 +1,140 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// One connection's requests: gathers each request (enforcing the body limit and the request
+/// timeout), routes it, and writes the answer. HTTP parsing is NIOHTTP1's; pipelined requests
+/// reach this handler one at a time.
+final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    let server: InferenceServer
+    let peer: PeerCredentials?
+    private var head: HTTPRequestHead?
+    private var body = ByteBuffer()
+    private var discarding = false
+    private var receiving = false
+    private var answering = false
+    private var requestTimer: Scheduled<Void>?
+
+    init(server: InferenceServer, peer: PeerCredentials?) {
+        self.server = server
+        self.peer = peer
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case let .head(request):
+            head = request
+            body.clear()
+            discarding = false
+            receiving = true
+            let limit = server.configuration.maxBodyBytes
+            if let length = request.headers.first(name: "content-length").flatMap(Int.init), length > limit {
+                discarding = true
+                respond(context, error: .bodyTooLarge(limit: limit, found: length), close: true)
+                return
+            }
+            let seconds = server.configuration.requestTimeoutSeconds
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            requestTimer = context.eventLoop.scheduleTask(in: .seconds(Int64(seconds))) {
+                let (handler, context) = bound.value
+                guard handler.receiving, !handler.discarding else { return }
+                handler.discarding = true
+                handler.respond(context, error: .requestTimeout(seconds: seconds), close: true)
+            }
+        case var .body(part):
+            guard !discarding else { return }
+            let limit = server.configuration.maxBodyBytes
+            if body.readableBytes + part.readableBytes > limit {
+                discarding = true
+                respond(context, error: .bodyTooLarge(limit: limit, found: nil), close: true)
+                return
+            }
+            if body.capacity == 0, let length = head?.headers.first(name: "content-length").flatMap(Int.init) {
+                body = context.channel.allocator.buffer(capacity: length)
+            }
+            body.writeBuffer(&part)
+        case .end:
+            receiving = false
+            requestTimer?.cancel()
+            requestTimer = nil
+            guard !discarding, let head else { return }
+            route(context, head)
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is IdleStateHandler.IdleStateEvent else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        if answering { return }
+        if receiving, !discarding {
+            discarding = true
+            respond(context, error: .requestTimeout(seconds: server.configuration.idleTimeoutSeconds), close: true)
+        } else {
+            context.close(promise: nil)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        server.logger.debug("connection error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    // MARK: - Answering
+
+    private var keepAlive: Bool {
+        (head?.isKeepAlive ?? false) && !server.draining.load(ordering: .relaxed)
+    }
+
+    func respond(_ context: ChannelHandlerContext, status: HTTPResponseStatus, contentType: String,
+                 body: ByteBuffer, extraHeaders: [(String, String)] = [], close: Bool = false) {
+        let version = head?.version ?? .http1_1
+        let close = close || !keepAlive
+        var headers = HTTPHeaders([("content-type", contentType), ("content-length", String(body.readableBytes))])
+        for (name, value) in extraHeaders { headers.add(name: name, value: value) }
+        headers.add(name: "connection", value: close ? "close" : "keep-alive")
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status, headers: headers))),
+                      promise: nil)
+        if body.readableBytes > 0 { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
+        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if close {
+            let channel = context.channel
+            done.whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+
+    func respond(_ context: ChannelHandlerContext, error: ServerError, close: Bool = false) {
+        var extra: [(String, String)] = []
+        if error.status == .serviceUnavailable { extra.append(("retry-after", "1")) }
+        respond(context, status: error.status, contentType: "application/json",
+                body: KServeEncoding.error(error.description, allocator: context.channel.allocator),
+                extraHeaders: extra, close: close)
+    }
+
+    func respondJSON<T: Encodable>(_ context: ChannelHandlerContext, _ value: T, status: HTTPResponseStatus = .ok) {
+        respond(context, status: status, contentType: "application/json",
+                body: KServeEncoding.json(value, allocator: context.channel.allocator))
+    }
+
+    func respondEmpty(_ context: ChannelHandlerContext, status: HTTPResponseStatus) {
+        respond(context, status: status, contentType: "text/plain", body: ByteBuffer())
+    }
+
+    var requestBody: ByteBuffer { body }
+    var requestHead: HTTPRequestHead? { head }
+
+    /// Marks a request handed to another thread; `finishAsync` ends it.
+    func beginAsync() {
+        answering = true
+        server.requestsInFlight.add(1, ordering: .relaxed)
+    }
+
+    func finishAsync() {
+        answering = false
+        server.requestsInFlight.subtract(1, ordering: .relaxed)
+    }
+}

@@ -1,0 +1,206 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// The serving side of inferd: models, workers, metrics and the HTTP listener on one Unix socket.
+/// `start` loads every model and listens; `reload` swaps models; `shutdown` drains and stops.
+public final class InferenceServer: Sendable {
+    public let configuration: ServerConfiguration
+    public let repository: ModelRepository
+    public let metrics: ServerMetrics
+    let pool: WorkerPool
+    let logger: Logger
+    let group: MultiThreadedEventLoopGroup
+    private let reloadPool: NIOThreadPool
+    private let listener = Mutex<(any Channel)?>(nil)
+    private let ownsSocketFile = Atomic<Bool>(false)
+    let draining = Atomic<Bool>(false)
+    let ready = Atomic<Bool>(false)
+    let openConnections = Atomic<Int>(0)
+    let requestsInFlight = Atomic<Int>(0)
+    private let requestSequence = Atomic<Int>(0)
+    /// Called before and after each reload (`true` = starting), for service-manager notifications.
+    private let reloadObserver: @Sendable (Bool, InferenceServer) -> Void
+
+    public init(configuration: ServerConfiguration, logger: Logger,
+                reloadObserver: @escaping @Sendable (Bool, InferenceServer) -> Void = { _, _ in }) throws(ServerError) {
+        try configuration.validate()
+        self.configuration = configuration
+        self.logger = logger
+        self.reloadObserver = reloadObserver
+        let metrics = ServerMetrics()
+        self.metrics = metrics
+        self.repository = ModelRepository(directory: configuration.modelsDirectory, workers: configuration.workers,
+                                          maxBatch: configuration.maxBatch, logger: logger)
+        self.pool = WorkerPool(workers: configuration.workers, queueDepth: configuration.queueDepth,
+                               maxBatch: configuration.maxBatch,
+                               batchDelayMicroseconds: configuration.batchDelayMicroseconds,
+                               onQueueDepth: { metrics.recordQueueDepth($0) })
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        self.reloadPool = NIOThreadPool(numberOfThreads: 1)
+        reloadPool.start()
+    }
+
+    /// Loads every model, then listens on `inheritedSocket` (socket activation) or binds the
+    /// configured path (mode 0660, group as configured). Returns once requests can be served.
+    public func start(inheritedSocket: Int32? = nil) throws(ServerError) {
+        let index = try repository.reload()
+        metrics.recordModelsServed(repository.served.count)
+        logger.info("models loaded", metadata: [
+            "served": "\(repository.served.keys.sorted().joined(separator: ","))",
+            "unavailable": "\(index.filter { $0.state != "READY" }.count)"])
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { [self] channel in initialize(channel) }
+        do {
+            let channel: any Channel
+            if let inheritedSocket {
+                channel = try bootstrap.withBoundSocket(inheritedSocket).wait()
+            } else {
+                let path = configuration.socketPath
+                let previousMask = umask(0o117)
+                defer { umask(previousMask) }
+                channel = try bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).wait()
+                ownsSocketFile.store(true, ordering: .relaxed)
+                try applySocketOwnership(path)
+            }
+            listener.withLock { $0 = channel }
+        } catch let error as ServerError {
+            throw error
+        } catch {
+            throw .socket("cannot listen on \(inheritedSocket.map { "inherited fd \($0)" } ?? configuration.socketPath): \(error)")
+        }
+        ready.store(true, ordering: .releasing)
+    }
+
+    private func applySocketOwnership(_ path: String) throws(ServerError) {
+        var gid: gid_t = gid_t(bitPattern: -1)
+        if let name = configuration.socketGroup {
+            if let number = UInt32(name) {
+                gid = number
+            } else if let entry = getgrnam(name) {
+                gid = entry.pointee.gr_gid
+            } else {
+                throw .invalidConfiguration("socket group '\(name)' does not exist")
+            }
+            guard chown(path, uid_t(bitPattern: -1), gid) == 0 else {
+                throw .socket("cannot give \(path) to group \(name): \(String(cString: strerror(errno)))")
+            }
+        }
+        guard chmod(path, 0o660) == 0 else {
+            throw .socket("cannot chmod 0660 \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    private func initialize(_ channel: any Channel) -> EventLoopFuture<Void> {
+        let count = openConnections.add(1, ordering: .relaxed).newValue
+        channel.closeFuture.whenComplete { [self] _ in openConnections.subtract(1, ordering: .relaxed) }
+        return PeerCredentials.of(channel).flatMap { [self] peer in
+            let refusal: ServerError?
+            if count > configuration.maxConnections {
+                logger.warning("connection refused: limit reached", metadata: ["limit": "\(configuration.maxConnections)"])
+                refusal = .connectionLimit(configuration.maxConnections)
+            } else if let peer, !peer.isAllowed(uids: configuration.allowUIDs, gids: configuration.allowGIDs) {
+                logger.warning("connection refused: peer not in allowlist", metadata: [
+                    "peer_uid": "\(peer.uid)", "peer_gid": "\(peer.gid)", "peer_pid": "\(peer.pid)"])
+                refusal = .forbidden("peer uid \(peer.uid) gid \(peer.gid) is not allowed to use this socket")
+            } else {
+                refusal = nil
+            }
+            return channel.eventLoop.makeCompletedFuture {
+                let pipeline = channel.pipeline.syncOperations
+                try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
+                if let refusal {
+                    try pipeline.addHandler(RefusingHandler(refusal))
+                } else {
+                    try pipeline.addHandler(IdleStateHandler(readTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))))
+                    try pipeline.addHandler(HTTPHandler(server: self, peer: peer))
+                }
+            }
+        }
+    }
+
+    /// A fresh request id for logs when the client sent none.
+    func nextRequestID() -> String {
+        String(requestSequence.add(1, ordering: .relaxed).newValue)
+    }
+
+    /// Reloads the models directory off the event loop and the workers; completes with the new index.
+    public func reload(on eventLoop: (any EventLoop)? = nil) -> EventLoopFuture<[ModelIndexEntry]> {
+        let loop = eventLoop ?? group.next()
+        return reloadPool.runIfActive(eventLoop: loop) { [self] in
+            reloadObserver(true, self)
+            defer { reloadObserver(false, self) }
+            logger.info("reloading models", metadata: ["directory": "\(configuration.modelsDirectory)"])
+            let index = try repository.reload()
+            metrics.recordModelsServed(repository.served.count)
+            return index
+        }
+    }
+
+    /// A line for `STATUS=`: what is served and how much has been answered.
+    public var statusLine: String {
+        let served = repository.served.count
+        let failed = repository.index.filter { !$0.reason.isEmpty }.count
+        var line = "serving \(served) model\(served == 1 ? "" : "s"), \(metrics.requestCount) requests"
+        if failed > 0 { line += ", \(failed) weight file\(failed == 1 ? "" : "s") with problems" }
+        if draining.load(ordering: .relaxed) { line = "draining: " + line }
+        return line
+    }
+
+    /// Sends a probe through every worker's own inbox; calls `completion` once all came back (never, if one is wedged).
+    public func probeWorkers(_ completion: @escaping @Sendable () -> Void) {
+        let box = ProbeCounter(count: pool.workerCount, completion: completion)
+        for index in 0..<pool.workerCount {
+            pool.sendControl(toWorker: index) { box.arrive() }
+        }
+    }
+
+    /// Blocks worker `index` for `seconds` (test hooks only): the watchdog must notice.
+    func stallWorker(_ index: Int, seconds: Int) {
+        logger.warning("test hook: stalling worker", metadata: ["worker": "\(index)", "seconds": "\(seconds)"])
+        pool.sendControl(toWorker: index) { sleep(UInt32(seconds)) }
+    }
+
+    /// Stops accepting, lets in-flight requests finish for up to the drain timeout, then stops.
+    public func shutdown() {
+        draining.store(true, ordering: .releasing)
+        ready.store(false, ordering: .releasing)
+        let channel = listener.withLock { $0 }
+        try? channel?.close().wait()
+        let deadline = monotonicNanoseconds() + UInt64(configuration.drainTimeoutSeconds) * 1_000_000_000
+        while requestsInFlight.load(ordering: .acquiring) > 0, monotonicNanoseconds() < deadline {
+            usleep(5_000)
+        }
+        let abandoned = requestsInFlight.load(ordering: .acquiring)
+        if abandoned > 0 { logger.warning("drain timeout: abandoning requests", metadata: ["count": "\(abandoned)"]) }
+        pool.shutdown()
+        try? group.syncShutdownGracefully()
+        try? reloadPool.syncShutdownGracefully()
+        if ownsSocketFile.load(ordering: .relaxed) { unlink(configuration.socketPath) }
+        logger.info("stopped", metadata: ["requests": "\(metrics.requestCount)"])
+    }
+}
+
+/// Counts probe arrivals; calls the completion when the last worker reported.
+private final class ProbeCounter: Sendable {
+    private let remaining: Atomic<Int>
+    private let completion: @Sendable () -> Void
+
+    init(count: Int, completion: @escaping @Sendable () -> Void) {
+        remaining = Atomic(count)
+        self.completion = completion
+    }
+
+    func arrive() {
+        if remaining.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 { completion() }
+    }
+}

@@ -1,0 +1,70 @@
+import CoreMetrics
+import Prometheus
+import Synchronization
+
+/// The daemon's Prometheus metrics, through swift-metrics with a private registry (so several
+/// servers in one process, as in tests, do not share counters):
+/// `inferd_requests_total{model}`, `inferd_request_errors_total{model,status}`,
+/// `inferd_request_duration_seconds{model}` (histogram), `inferd_queue_depth`, `inferd_models_served`.
+public final class ServerMetrics: Sendable {
+    private let registry = PrometheusCollectorRegistry()
+    private let factory: PrometheusMetricsFactory
+    private let perModel = Mutex<[String: ModelCounters]>([:])
+    private let errors = Mutex<[String: CoreMetrics.Counter]>([:])
+    private let queueDepth: CoreMetrics.Gauge
+    private let modelsServed: CoreMetrics.Gauge
+    private let totalRequests = Atomic<Int>(0)
+
+    private struct ModelCounters {
+        var requests: CoreMetrics.Counter
+        var latency: CoreMetrics.Timer
+    }
+
+    public init() {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500),
+            .milliseconds(1), .milliseconds(2.5), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+            .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1),
+        ]
+        self.factory = factory
+        queueDepth = CoreMetrics.Gauge(label: "inferd_queue_depth", factory: factory)
+        modelsServed = CoreMetrics.Gauge(label: "inferd_models_served", factory: factory)
+    }
+
+    /// Requests answered since start, all models and outcomes.
+    public var requestCount: Int { totalRequests.load(ordering: .relaxed) }
+
+    /// Records one answered infer request for `model`.
+    func recordRequest(model: String, nanoseconds: UInt64, status: UInt) {
+        totalRequests.add(1, ordering: .relaxed)
+        let counters = perModel.withLock { table in
+            if let counters = table[model] { return counters }
+            let counters = ModelCounters(
+                requests: CoreMetrics.Counter(label: "inferd_requests_total", dimensions: [("model", model)], factory: factory),
+                latency: CoreMetrics.Timer(label: "inferd_request_duration_seconds", dimensions: [("model", model)], factory: factory))
+            table[model] = counters
+            return counters
+        }
+        counters.requests.increment()
+        counters.latency.recordNanoseconds(Int64(nanoseconds))
+        if status >= 400 {
+            let key = "\(model)\u{0}\(status)"
+            let counter = errors.withLock { table in
+                if let counter = table[key] { return counter }
+                let counter = CoreMetrics.Counter(label: "inferd_request_errors_total",
+                                      dimensions: [("model", model), ("status", String(status))], factory: factory)
+                table[key] = counter
+                return counter
+            }
+            counter.increment()
+        }
+    }
+
+    func recordQueueDepth(_ depth: Int) { queueDepth.record(depth) }
+
+    func recordModelsServed(_ count: Int) { modelsServed.record(count) }
+
+    /// The Prometheus text exposition of every metric.
+    public func exposition() -> [UInt8] { registry.emitToBuffer() }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Server
+
+/// An `inferd` subprocess on a fresh socket and models directory, stopped with SIGTERM on `stop()`.
+final class DaemonProcess {
+    let directory: URL
+    let modelsDirectory: URL
+    let socketPath: String
+    let process = Process()
+
+    /// The built `inferd`, next to the test bundle (`swift build --build-tests` builds every product there).
+    static var executable: URL {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var directory = bundle.deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("inferd")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        let selfExe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        return selfExe.appendingPathComponent("inferd")
+    }
+
+    /// Makes a temporary directory with a `models/` folder; write models there before `start`.
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("inferd-test-\(UUID().uuidString.prefix(8))")
+        modelsDirectory = directory.appendingPathComponent("models")
+        try FileManager.default.createDirectory(at: modelsDirectory, withIntermediateDirectories: true)
+        socketPath = directory.appendingPathComponent("inferd.sock").path
+    }
+
+    func modelPath(_ file: String) -> String { modelsDirectory.appendingPathComponent(file).path }
+
+    /// Starts inferd with `arguments` added and waits until the socket answers `/v2/health/ready`.
+    func start(_ arguments: [String] = []) throws {
+        process.executableURL = Self.executable
+        process.arguments = ["--socket", socketPath, "--models", modelsDirectory.path, "--log-level", "warning"] + arguments
+        let log = directory.appendingPathComponent("inferd.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: log)
+        try process.run()
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            if FileManager.default.fileExists(atPath: socketPath),
+               let response = try? InferenceClient(socketPath: socketPath).get("/v2/health/ready"), response.status == 200 {
+                return
+            }
+            guard process.isRunning else { throw DaemonError.exited(process.terminationStatus, stderrText()) }
+            usleep(20_000)
+        }
+        throw DaemonError.notReady(stderrText())
+    }
+
+    func client() -> InferenceClient { InferenceClient(socketPath: socketPath) }
+
+    /// SIGTERM, then waits; returns the exit status.
+    @discardableResult
+    func stop() -> Int32 {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        return process.terminationStatus
+    }
+
+    /// What inferd logged so far.
+    func stderrText() -> String {
+        (try? String(contentsOf: directory.appendingPathComponent("inferd.log"), encoding: .utf8)) ?? ""
+    }
+
+    deinit {
+        if process.isRunning { process.terminate(); process.waitUntilExit() }
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+enum DaemonError: Error, CustomStringConvertible {
+    case exited(Int32, String)
+    case notReady(String)
+
+    var description: String {
+        switch self {
+        case let .exited(code, log): "inferd exited with \(code): \(log)"
+        case let .notReady(log): "inferd did not become ready: \(log)"
+        }
+    }
+}
