@@ -1,7 +1,86 @@
 import ArgumentParser
+import Server
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @main
-struct Command: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "inferctl")
-    func run() throws {}
+struct InferctlCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inferctl",
+        abstract: "Talks to inferd over its Unix socket.",
+        subcommands: [Health.self, Models.self, Infer.self, Reload.self, Bench.self])
+}
+
+/// The socket option every subcommand shares.
+struct SocketOptions: ParsableArguments {
+    @Option(help: "inferd's Unix socket. (default: $INFERD_SOCKET or /run/inferd/inferd.sock)")
+    var socket: String?
+
+    var path: String {
+        if let socket { return socket }
+        if let value = getenv("INFERD_SOCKET") { return String(cString: value) }
+        return "/run/inferd/inferd.sock"
+    }
+
+    func client() -> InferenceClient { InferenceClient(socketPath: path) }
+}
+
+/// Turns a client failure into one line on stderr and exit code 1.
+func failing<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as ValidationError {
+        throw error
+    } catch {
+        printError("inferctl: \(error)")
+        throw ExitCode(1)
+    }
+}
+
+/// Writes one line to stderr.
+func printError(_ line: String) {
+    let text = line + "\n"
+    _ = text.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
+}
+
+struct Health: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Liveness and readiness; exit 1 unless ready.")
+    @OptionGroup var socket: SocketOptions
+
+    func run() throws {
+        let client = socket.client()
+        let (live, ready) = try failing {
+            (try client.get("/v2/health/live").status, try client.get("/v2/health/ready").status)
+        }
+        print("live: \(live == 200 ? "yes" : "no (\(live))")")
+        print("ready: \(ready == 200 ? "yes" : "no (\(ready))")")
+        if ready != 200 { throw ExitCode(1) }
+    }
+}
+
+struct Reload: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Rereads the models directory (as SIGHUP does) and prints the result.")
+    @OptionGroup var socket: SocketOptions
+
+    func run() throws {
+        let response = try failing { try socket.client().post("/v2/repository/reload") }
+        guard response.status == 200 else {
+            print("reload failed: HTTP \(response.status) \(response.text)")
+            throw ExitCode(1)
+        }
+        try printIndex(response)
+    }
+}
+
+struct Models: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Lists every weight file's model, version and state.")
+    @OptionGroup var socket: SocketOptions
+
+    func run() throws {
+        try printIndex(try failing { try socket.client().post("/v2/repository/index") })
+    }
 }

@@ -31,8 +31,9 @@ final class DaemonProcess {
 
     func modelPath(_ file: String) -> String { modelsDirectory.appendingPathComponent(file).path }
 
-    /// Starts inferd with `arguments` added and waits until the socket answers `/v2/health/ready`.
-    func start(_ arguments: [String] = []) throws {
+    /// Starts inferd with `arguments` added and waits until the socket answers `/v2/health/ready`
+    /// (or, with `probe` false, until the socket accepts connections).
+    func start(_ arguments: [String] = [], probe: Bool = true) throws {
         process.executableURL = Self.executable
         process.arguments = ["--socket", socketPath, "--models", modelsDirectory.path, "--log-level", "warning"] + arguments
         let log = directory.appendingPathComponent("inferd.log")
@@ -41,7 +42,10 @@ final class DaemonProcess {
         try process.run()
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
-            if FileManager.default.fileExists(atPath: socketPath),
+            if !probe, FileManager.default.fileExists(atPath: socketPath), (try? RawConnection(path: socketPath)) != nil {
+                return
+            }
+            if probe, FileManager.default.fileExists(atPath: socketPath),
                let response = try? InferenceClient(socketPath: socketPath).get("/v2/health/ready"), response.status == 200 {
                 return
             }

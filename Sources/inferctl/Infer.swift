@@ -1,0 +1,122 @@
+import ArgumentParser
+import FoundationEssentials
+import Server
+import Training
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Infer: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Runs inputs through a model and prints the top classes.",
+        discussion: """
+            --input takes a .json file holding a (nested) array of numbers, or any other file as raw \
+            little-endian float32; either may hold several samples (a batch). --fashion-index I sends \
+            image I of the Fashion-MNIST test set (for models with a 28×28 input) and prints its true label.
+            """)
+    @OptionGroup var socket: SocketOptions
+    @Argument(help: "Served model name.") var model: String
+    @Option(help: "JSON or raw float32 input file.") var input: String?
+    @Option(help: "Fashion-MNIST test image index (0..<10000).") var fashionIndex: Int?
+    @Option(help: "Classes to print per sample.") var top: Int = 3
+
+    func validate() throws {
+        guard (input == nil) != (fashionIndex == nil) else { throw ValidationError("give exactly one of --input and --fashion-index") }
+        guard top >= 1 else { throw ValidationError("--top must be at least 1") }
+    }
+
+    func run() throws {
+        let client = socket.client()
+        let metadata = try failing { try client.get("/v2/models/\(model)") }
+        guard metadata.status == 200 else {
+            print("inferctl: \(metadata.status) \(metadata.text)")
+            throw ExitCode(1)
+        }
+        let shape = try Self.inputShape(metadata)
+        let perSample = shape.reduce(1, *)
+        var values: [Float]
+        var label: Int?
+        if let fashionIndex {
+            guard perSample == 784 else { throw ValidationError("model \(model) takes \(shape), not a 28×28 image") }
+            let test = try failing { try FashionMNIST.load(.test) }
+            guard (0..<test.count).contains(fashionIndex) else {
+                throw ValidationError("--fashion-index must be 0..<\(test.count)")
+            }
+            values = Array(test.images[fashionIndex * 784..<(fashionIndex + 1) * 784])
+            label = Int(test.labels[fashionIndex])
+        } else {
+            values = try failing { try InputFile.read(input!) }
+        }
+        guard !values.isEmpty, values.count % perSample == 0 else {
+            throw ValidationError("input holds \(values.count) floats; model \(model) needs a multiple of \(perSample) (shape \(shape))")
+        }
+        let batch = values.count / perSample
+        let output = try failing { try client.infer(model: model, input: values, shape: [batch] + shape) }
+        let classes = output.count / batch
+        for sample in 0..<batch {
+            let scores = output[sample * classes..<(sample + 1) * classes]
+            let ranked = scores.indices.sorted { scores[$0] > scores[$1] }.prefix(top)
+            let names = classes == fashionMNISTClassNames.count ? fashionMNISTClassNames : nil
+            let line = ranked.map { index in
+                let local = index - sample * classes
+                return "\(names?[local] ?? "class \(local)") \(String(format3(scores[index])))"
+            }.joined(separator: ", ")
+            print(batch > 1 ? "sample \(sample): \(line)" : line)
+        }
+        if let label { print("true label: \(fashionMNISTClassNames[label])") }
+    }
+
+    static func inputShape(_ response: InferenceClient.Response) throws -> [Int] {
+        struct Metadata: Decodable {
+            struct Tensor: Decodable { var shape: [Int] }
+            var inputs: [Tensor]
+        }
+        let metadata = try JSONDecoder().decode(Metadata.self, from: Data(response.body))
+        guard let shape = metadata.inputs.first?.shape, shape.first == -1 else {
+            throw ValidationError("model metadata has no batched input shape")
+        }
+        return Array(shape.dropFirst())
+    }
+}
+
+/// A probability with three decimals, without Foundation's formatter.
+func format3(_ value: Float) -> String {
+    let scaled = Int((value * 1000).rounded())
+    let whole = scaled / 1000, fraction = abs(scaled % 1000)
+    return "\(whole)." + String(repeating: "0", count: 3 - String(fraction).count) + String(fraction)
+}
+
+/// Reads an input file: JSON (nested) number arrays, or raw little-endian float32.
+enum InputFile {
+    struct Failure: Error, CustomStringConvertible { var description: String }
+
+    static func read(_ path: String) throws -> [Float] {
+        guard let file = fopen(path, "rb") else { throw Failure(description: "cannot open \(path): \(String(cString: strerror(errno)))") }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = fread(&chunk, 1, chunk.count, file)
+            if count <= 0 { break }
+            bytes += chunk[0..<count]
+        }
+        if path.hasSuffix(".json") {
+            struct Nested: Decodable {
+                var values: [Float] = []
+                init(from decoder: any Decoder) throws {
+                    var container = try decoder.unkeyedContainer()
+                    while !container.isAtEnd {
+                        if let value = try? container.decode(Float.self) { values.append(value) }
+                        else { values += try container.decode(Nested.self).values }
+                    }
+                }
+            }
+            do { return try JSONDecoder().decode(Nested.self, from: Data(bytes)).values } catch {
+                throw Failure(description: "\(path) is not a JSON array of numbers: \(error)")
+            }
+        }
+        guard bytes.count % 4 == 0 else { throw Failure(description: "\(path) has \(bytes.count) bytes, not a whole number of float32") }
+        return bytes.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Server
+import Testing
+
+/// Every kind of bad request gets a clear error naming what was expected, and the daemon keeps
+/// answering afterwards.
+@Suite struct BadInputTests {
+    static let image = "[\(String(repeating: "0.5,", count: 783))0.5]"
+
+    func expectError(_ response: InferenceClient.Response, _ status: Int, mentioning fragments: [String],
+                     sourceLocation: SourceLocation = #_sourceLocation) throws {
+        #expect(response.status == status, "\(response.text)", sourceLocation: sourceLocation)
+        let message = try #require(try json(response)["error"] as? String, sourceLocation: sourceLocation)
+        for fragment in fragments {
+            #expect(message.contains(fragment), "'\(message)' should mention '\(fragment)'", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func malformedRequestsAreAnswered400AndNothingElseChanges() throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.stop() }
+        try TestModels.file(name: "cnn", version: 1, architecture: TestModels.cnn).write(to: daemon.modelPath("cnn.inferd"))
+        try daemon.start(["--max-body", "65536"])
+        let client = daemon.client()
+        let infer = "/v2/models/cnn/infer"
+
+        try expectError(client.post(infer, json: "{\"inputs\": [{"), 400, mentioning: ["malformed JSON"])
+        try expectError(client.post(infer, json: "{}"), 400, mentioning: ["missing field 'inputs'"])
+        try expectError(client.post(infer, json: """
+            {"inputs":[{"name":"pixels","shape":[1,1,28,28],"datatype":"FP32","data":\(Self.image)}]}
+            """), 400, mentioning: ["unknown input 'pixels'", "expects input 'input'"])
+        try expectError(client.post(infer, json: """
+            {"inputs":[{"name":"input","shape":[1,1,28,28],"datatype":"INT32","data":\(Self.image)}]}
+            """), 400, mentioning: ["datatype INT32", "expected FP32"])
+        try expectError(client.post(infer, json: """
+            {"inputs":[{"name":"input","shape":[1,28,28],"datatype":"FP32","data":\(Self.image)}]}
+            """), 400, mentioning: ["shape [1, 28, 28]", "expected [-1, 1, 28, 28]"])
+        try expectError(client.post(infer, json: """
+            {"inputs":[{"name":"input","shape":[2,1,28,28],"datatype":"FP32","data":\(Self.image)}]}
+            """), 400, mentioning: ["784 elements", "needs 1568"])
+        try expectError(client.post(infer, json: """
+            {"inputs":[{"name":"input","shape":[1,1,28,28],"datatype":"FP32","data":\(Self.image)}],
+             "outputs":[{"name":"logits"}]}
+            """), 400, mentioning: ["unknown output 'logits'", "probabilities"])
+        let nan = Self.image.replacingOccurrences(of: "[0.5,0.5,0.5,", with: "[0.5,0.5,\"NaN\",")
+        try expectError(client.post(infer, json: """
+            {"inputs":[{"name":"input","shape":[1,1,28,28],"datatype":"FP32","data":\(nan)}]}
+            """), 400, mentioning: ["NaN or Inf at flat index 2"])
+
+        // Binary path: a wrong byte count and an infinity are refused too.
+        let header = #"{"inputs":[{"name":"input","shape":[1,1,28,28],"datatype":"FP32","parameters":{"binary_data_size":3136}}]}"#
+        var short = Array(header.utf8) + [UInt8](repeating: 0, count: 100)
+        try expectError(client.send(method: .POST, path: infer, headers: [("inference-header-content-length", "\(header.utf8.count)")],
+                                    body: short), 400, mentioning: ["100 bytes", "declare 3136"])
+        var pixels = [Float](repeating: 0.1, count: 784)
+        pixels[700] = .infinity
+        short = Array(header.utf8)
+        pixels.withUnsafeBytes { short += $0 }
+        try expectError(client.send(method: .POST, path: infer, headers: [("inference-header-content-length", "\(header.utf8.count)")],
+                                    body: short), 400, mentioning: ["flat index 700"])
+        try expectError(client.send(method: .POST, path: infer, headers: [("inference-header-content-length", "99999")],
+                                    body: short), 400, mentioning: ["Inference-Header-Content-Length"])
+
+        try expectError(client.post("/v2/models/nosuch/infer", json: "{}"), 404, mentioning: ["unknown model 'nosuch'"])
+        try expectError(client.get("/v2/models/nosuch"), 404, mentioning: ["nosuch"])
+        try expectError(client.get("/v2/models/cnn/versions/9"), 404, mentioning: ["version '9'"])
+        try expectError(client.get("/v2/nothing/here"), 404, mentioning: ["no endpoint GET /v2/nothing/here"])
+        try expectError(client.post(infer, json: String(repeating: " ", count: 70_000)), 413, mentioning: ["limit of 65536 bytes"])
+
+        let afterwards = daemon.client()
+        #expect(try afterwards.get("/v2/health/ready").status == 200)
+        #expect(try afterwards.infer(model: "cnn", input: TestModels.input(count: 784), shape: [1, 1, 28, 28]).count == 10)
+    }
+
+    @Test func stalledClientTimesOutAndOthersAreServed() throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.stop() }
+        try daemon.start(["--request-timeout", "1", "--idle-timeout", "1"])
+        let stalled = try RawConnection(path: daemon.socketPath)
+        try stalled.send("POST /v2/models/cnn/infer HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{\"inp")
+        let answer = stalled.readAll(timeoutSeconds: 5)
+        #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer)")
+        let idle = try RawConnection(path: daemon.socketPath)
+        #expect(idle.readAll(timeoutSeconds: 5).isEmpty, "an idle connection is closed without a word")
+        #expect(try daemon.client().get("/v2/health/live").status == 200)
+    }
+
+    @Test func connectionsBeyondTheCapAreRefused() throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.stop() }
+        try daemon.start(["--max-connections", "2"])
+        let first = daemon.client(), second = daemon.client()
+        #expect(try first.get("/v2/health/live").status == 200)
+        #expect(try second.get("/v2/health/live").status == 200)
+        let third = try daemon.client().get("/v2/health/live")
+        #expect(third.status == 503)
+        #expect(third.header("retry-after") == "1")
+        #expect(third.text.contains("connection limit of 2"))
+        #expect(try first.get("/v2/health/live").status == 200)
+    }
+
+    @Test func peersOutsideTheAllowlistAreRefused() throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.stop() }
+        let me = getuid()
+        try daemon.start(["--allow-uid", String(me &+ 12345)], probe: false)
+        let refused = try daemon.client().get("/v2/health/live")
+        #expect(refused.status == 403)
+        #expect(refused.text.contains("peer uid \(me)"))
+        let allowed = try DaemonProcess()
+        defer { allowed.stop() }
+        try allowed.start(["--allow-uid", String(me &+ 12345), "--allow-uid", String(me)])
+        #expect(try allowed.client().get("/v2/health/live").status == 200)
+    }
+}
