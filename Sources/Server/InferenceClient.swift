@@ -40,7 +40,9 @@ public final class InferenceClient {
     private func connect() throws -> any Channel {
         if let channel, channel.isActive { return channel }
         let collector = self.collector
-        let channel = try ClientBootstrap(group: group)
+        let channel: any Channel
+        do {
+            channel = try ClientBootstrap(group: group)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
@@ -48,6 +50,9 @@ public final class InferenceClient {
                 }
             }
             .connect(unixDomainSocketPath: socketPath).wait()
+        } catch {
+            throw InferenceClientError.unreachable(socketPath, "\(error)")
+        }
         self.channel = channel
         return channel
     }
@@ -114,11 +119,13 @@ public final class InferenceClient {
 public enum InferenceClientError: Error, CustomStringConvertible {
     case status(Int, String)
     case malformed(String)
+    case unreachable(String, String)
 
     public var description: String {
         switch self {
         case let .status(code, message): "HTTP \(code): \(message)"
         case let .malformed(why): "malformed response: \(why)"
+        case let .unreachable(path, why): "cannot connect to inferd at \(path): \(why)"
         }
     }
 }

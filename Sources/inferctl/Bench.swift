@@ -16,7 +16,8 @@ struct Bench: ParsableCommand {
             a fixed input) back to back. All clients share one event-loop thread, so the client side \
             stays light next to the daemon.
             """)
-    @OptionGroup var socket: SocketOptions
+    @ParentCommand var root: InferctlCommand
+    var socket: SocketOptions { root.socket }
     @Argument(help: "Served model name.") var model: String
     @Option(help: "Concurrent connections.") var clients: Int = 1
     @Option(help: "Measured seconds.") var seconds: Double = 10

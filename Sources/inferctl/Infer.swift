@@ -15,15 +15,18 @@ struct Infer: ParsableCommand {
             little-endian float32; either may hold several samples (a batch). --fashion-index I sends \
             image I of the Fashion-MNIST test set (for models with a 28×28 input) and prints its true label.
             """)
-    @OptionGroup var socket: SocketOptions
+    @ParentCommand var root: InferctlCommand
+    var socket: SocketOptions { root.socket }
     @Argument(help: "Served model name.") var model: String
     @Option(help: "JSON or raw float32 input file.") var input: String?
     @Option(help: "Fashion-MNIST test image index (0..<10000).") var fashionIndex: Int?
+    @Option(help: "With --fashion-index: send this many consecutive test images as one batch.") var count: Int = 1
     @Option(help: "Classes to print per sample.") var top: Int = 3
 
     func validate() throws {
         guard (input == nil) != (fashionIndex == nil) else { throw ValidationError("give exactly one of --input and --fashion-index") }
         guard top >= 1 else { throw ValidationError("--top must be at least 1") }
+        guard (1...4096).contains(count) else { throw ValidationError("--count must be 1...4096") }
     }
 
     func run() throws {
@@ -36,15 +39,15 @@ struct Infer: ParsableCommand {
         let shape = try Self.inputShape(metadata)
         let perSample = shape.reduce(1, *)
         var values: [Float]
-        var label: Int?
+        var labels: [Int] = []
         if let fashionIndex {
             guard perSample == 784 else { throw ValidationError("model \(model) takes \(shape), not a 28×28 image") }
             let test = try failing { try FashionMNIST.load(.test) }
-            guard (0..<test.count).contains(fashionIndex) else {
-                throw ValidationError("--fashion-index must be 0..<\(test.count)")
+            guard fashionIndex >= 0, fashionIndex + count <= test.count else {
+                throw ValidationError("--fashion-index + --count must stay within 0..<\(test.count)")
             }
-            values = Array(test.images[fashionIndex * 784..<(fashionIndex + 1) * 784])
-            label = Int(test.labels[fashionIndex])
+            values = Array(test.images[fashionIndex * 784..<(fashionIndex + count) * 784])
+            labels = test.labels[fashionIndex..<fashionIndex + count].map(Int.init)
         } else {
             values = try failing { try InputFile.read(input!) }
         }
@@ -54,6 +57,7 @@ struct Infer: ParsableCommand {
         let batch = values.count / perSample
         let output = try failing { try client.infer(model: model, input: values, shape: [batch] + shape) }
         let classes = output.count / batch
+        var correct = 0
         for sample in 0..<batch {
             let scores = output[sample * classes..<(sample + 1) * classes]
             let ranked = scores.indices.sorted { scores[$0] > scores[$1] }.prefix(top)
@@ -62,9 +66,16 @@ struct Infer: ParsableCommand {
                 let local = index - sample * classes
                 return "\(names?[local] ?? "class \(local)") \(String(format3(scores[index])))"
             }.joined(separator: ", ")
-            print(batch > 1 ? "sample \(sample): \(line)" : line)
+            if labels.isEmpty {
+                print(batch > 1 ? "sample \(sample): \(line)" : line)
+            } else {
+                let hit = ranked.first.map { $0 - sample * classes } == labels[sample]
+                if hit { correct += 1 }
+                let truth = fashionMNISTClassNames[labels[sample]]
+                print("image \(fashionIndex! + sample): \(line)  | true: \(truth) \(hit ? "✓" : "✗")")
+            }
         }
-        if let label { print("true label: \(fashionMNISTClassNames[label])") }
+        if batch > 1, !labels.isEmpty { print("\(correct)/\(batch) top-1 correct") }
     }
 
     static func inputShape(_ response: InferenceClient.Response) throws -> [Int] {

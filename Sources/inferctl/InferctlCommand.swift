@@ -11,6 +11,8 @@ struct InferctlCommand: ParsableCommand {
         commandName: "inferctl",
         abstract: "Talks to inferd over its Unix socket.",
         subcommands: [Health.self, Models.self, Infer.self, Reload.self, Bench.self])
+
+    @OptionGroup var socket: SocketOptions
 }
 
 /// The socket option every subcommand shares.
@@ -49,7 +51,8 @@ func printError(_ line: String) {
 
 struct Health: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Liveness and readiness; exit 1 unless ready.")
-    @OptionGroup var socket: SocketOptions
+    @ParentCommand var root: InferctlCommand
+    var socket: SocketOptions { root.socket }
 
     func run() throws {
         let client = socket.client()
@@ -64,7 +67,8 @@ struct Health: ParsableCommand {
 
 struct Reload: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Rereads the models directory (as SIGHUP does) and prints the result.")
-    @OptionGroup var socket: SocketOptions
+    @ParentCommand var root: InferctlCommand
+    var socket: SocketOptions { root.socket }
 
     func run() throws {
         let response = try failing { try socket.client().post("/v2/repository/reload") }
@@ -78,7 +82,8 @@ struct Reload: ParsableCommand {
 
 struct Models: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Lists every weight file's model, version and state.")
-    @OptionGroup var socket: SocketOptions
+    @ParentCommand var root: InferctlCommand
+    var socket: SocketOptions { root.socket }
 
     func run() throws {
         try printIndex(try failing { try socket.client().post("/v2/repository/index") })
