@@ -48,28 +48,39 @@ func medianCallNanoseconds(minimumCalls: Int = 20, minimumSeconds: Double = 0.3,
     return (median(durations), durations.count)
 }
 
-/// FP32 GEMM on row-major, unpacked operands filled with seeded values in [-1, 1).
-func measureGEMMF32(_ shape: GEMMShape, kernel: String,
-                    _ gemm: (GEMMShape, UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void)
-    -> GEMMMeasurement {
-    var random = SeededGenerator(seed: 0x6E6D)
-    let a = (0..<shape.m * shape.k).map { _ in Float.random(in: -1..<1, using: &random) }
-    let b = (0..<shape.k * shape.n).map { _ in Float.random(in: -1..<1, using: &random) }
-    var c = [Float](repeating: 0, count: shape.m * shape.n)
-    let timing = a.withUnsafeBufferPointer { a in
-        b.withUnsafeBufferPointer { b in
-            c.withUnsafeMutableBufferPointer { c in
-                medianCallNanoseconds { gemm(shape, a.baseAddress!, b.baseAddress!, c.baseAddress!) }
-            }
-        }
-    }
-    return GEMMMeasurement(kernel: kernel, dtype: "f32", shape: shape,
-                           medianNanoseconds: timing.median, calls: timing.calls)
+/// The FP32 GEMM entry points of `Kernels`, each timed on the same operands.
+enum GEMMF32Implementation: String, CaseIterable {
+    /// The scalar oracle, for scale.
+    case reference = "gemmF32Reference"
+    /// Row-major unpacked operands; packs both inside every call.
+    case unpacked = "gemmF32"
+    /// Both operands packed once before timing, as the engine holds its weights.
+    case packed = "gemmF32Packed"
 }
 
-/// Every FP32 GEMM entry point the kernels offer, by name.
-let gemmF32Implementations: [(name: String, run: @Sendable (GEMMShape, UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void)] = [
-    ("gemmF32Reference", { s, a, b, c in
-        gemmF32Reference(m: s.m, n: s.n, k: s.k, a: a, lda: s.k, b: b, ldb: s.n, c: c, ldc: s.n)
-    }),
-]
+/// FP32 GEMM on row-major operands filled with seeded values in [-1, 1).
+func measureGEMMF32(_ shape: GEMMShape, _ implementation: GEMMF32Implementation) -> GEMMMeasurement {
+    var random = SeededGenerator(seed: 0x6E6D)
+    let (m, n, k) = (shape.m, shape.n, shape.k)
+    let a = UnsafeMutablePointer<Float>.allocate(capacity: m * k)
+    let b = UnsafeMutablePointer<Float>.allocate(capacity: k * n)
+    let c = UnsafeMutablePointer<Float>.allocate(capacity: m * n)
+    let packedA = UnsafeMutablePointer<Float>.allocate(capacity: gemmF32PackedASize(m: m, k: k))
+    let packedB = UnsafeMutablePointer<Float>.allocate(capacity: gemmF32PackedBSize(k: k, n: n))
+    defer { [a, b, c, packedA, packedB].forEach { $0.deallocate() } }
+    for i in 0..<m * k { a[i] = Float.random(in: -1..<1, using: &random) }
+    for i in 0..<k * n { b[i] = Float.random(in: -1..<1, using: &random) }
+    packAF32(m: m, k: k, a: a, rowStride: k, columnStride: 1, into: packedA)
+    packBF32(k: k, n: n, b: b, rowStride: n, columnStride: 1, into: packedB)
+
+    let timing = switch implementation {
+    case .reference:
+        medianCallNanoseconds { gemmF32Reference(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: c, ldc: n) }
+    case .unpacked:
+        medianCallNanoseconds { gemmF32(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: c, ldc: n) }
+    case .packed:
+        medianCallNanoseconds { gemmF32Packed(m: m, n: n, k: k, packedA: packedA, packedB: packedB, c: c, ldc: n) }
+    }
+    return GEMMMeasurement(kernel: implementation.rawValue, dtype: "f32", shape: shape,
+                           medianNanoseconds: timing.median, calls: timing.calls)
+}

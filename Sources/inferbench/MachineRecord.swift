@@ -1,3 +1,4 @@
+import CAllocationCounter
 import Foundation
 
 /// What the figures were measured on: CPU, cores, vector features, measured clock and FMA rate.
@@ -39,6 +40,7 @@ struct MachineRecord {
             "clock_ghz": .number(clockGHz), "peak_gflops": .number(peakGFLOPS),
             "fma_loop_gflops": .number(fmaThroughputGFLOPS),
             "swift": .string(compilerVersion), "arch": .string(architectureName),
+            "malloc_counter": .string(allocationCounterState),
             "load_avg": .number(loadAverage), "date": .string(ISO8601DateFormatter().string(from: Date())),
         ])
     }
@@ -47,6 +49,16 @@ struct MachineRecord {
         var loads = [Double](repeating: 0, count: 3)
         return getloadavg(&loads, 3) > 0 ? loads[0] : .nan
     }
+}
+
+/// Whether the model rows' `mallocs` figures can be trusted: the counter must see a known allocation.
+private var allocationCounterState: String {
+    guard allocation_counter_is_available() != 0 else { return "unavailable" }
+    let before = allocation_counter_total()
+    let probe = UnsafeMutablePointer<Float>.allocate(capacity: 1024)
+    let after = allocation_counter_total()
+    probe.deallocate()
+    return after > before ? "verified" : "not counting"
 }
 
 private var architectureName: String {

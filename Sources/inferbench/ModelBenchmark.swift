@@ -1,0 +1,75 @@
+import CAllocationCounter
+import Engine
+
+/// One architecture to time, under the name its output lines carry.
+struct ModelCase {
+    var name: String
+    var architecture: Architecture
+
+    /// The three reference models of the golden fixtures and the peer comparison.
+    static func reference(named name: String) -> ModelCase? {
+        switch name {
+        case "cnn": ModelCase(name: name, architecture: .cnn())
+        case "lstm": ModelCase(name: name, architecture: .lstm())
+        case "attn": ModelCase(name: name, architecture: .attention())
+        default: nil
+        }
+    }
+}
+
+/// How one model run is timed.
+struct ModelTiming {
+    var threads: Int
+    var batch: Int
+    var warmup: Int
+    var runs: Int
+    /// Samples the int8 activation ranges are calibrated on.
+    var calibrationSamples: Int
+}
+
+extension ModelCase {
+    /// Builds the model with seeded random weights (quantized for int8), then times `run`
+    /// call by call. Heap allocations are counted over exactly the timed calls.
+    func benchmark(precision: Precision, _ timing: ModelTiming) throws(EngineError) -> JSONLine {
+        let fp32 = try WeightSet.random(for: architecture, seed: 0x1F3D)
+        let sampleSize = architecture.inputShape.reduce(1, *)
+        let weights: WeightSet
+        switch precision {
+        case .fp32: weights = fp32
+        case .int8: throw .unsupported("int8 rows need WeightSet.quantized, which this build does not have yet")
+        }
+        let model = try Model(architecture: architecture, weights: weights, maxBatch: timing.batch, threads: timing.threads)
+        let input = randomInputs(count: timing.batch * sampleSize, seed: 0x1A7E)
+        var output = [Float](repeating: 0, count: timing.batch * model.outputShape.reduce(1, *))
+        var durations = [UInt64](repeating: 0, count: timing.runs)
+
+        var allocationsBefore: Int64 = 0, allocationsAfter: Int64 = 0
+        try input.withUnsafeBufferPointer { (input) throws(EngineError) in
+            try output.withUnsafeMutableBufferPointer { (output) throws(EngineError) in
+                try durations.withUnsafeMutableBufferPointer { (durations) throws(EngineError) in
+                    for _ in 0..<timing.warmup {
+                        try model.run(input: input, batch: timing.batch, output: output)
+                    }
+                    allocationsBefore = allocation_counter_total()
+                    for index in 0..<timing.runs {
+                        let start = monotonicNanoseconds()
+                        try model.run(input: input, batch: timing.batch, output: output)
+                        durations[index] = monotonicNanoseconds() &- start
+                    }
+                    allocationsAfter = allocation_counter_total()
+                }
+            }
+        }
+        let summary = LatencySummary(sorting: &durations)
+
+        var line = JSONLine([
+            "model": .string(name), "precision": .string(precision.rawValue),
+            "threads": .integer(timing.threads), "batch": .integer(timing.batch),
+            "median_us": .number(summary.medianNanoseconds / 1000), "p99_us": .number(summary.p99Nanoseconds / 1000),
+            "runs": .integer(summary.runs),
+        ])
+        line.append("mallocs", allocation_counter_is_available() != 0
+            ? .integer(Int(allocationsAfter - allocationsBefore)) : .null)
+        return line
+    }
+}
