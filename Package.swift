@@ -33,7 +33,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CAllocationCounter"),
 
-        .target(name: "Kernels", swiftSettings: hotFlags),
+        // BuiltinModule: the int8 kernels reach `vpmaddwd` through an LLVM intrinsic (PairwiseMultiplyAdd+S16.swift).
+        .target(name: "Kernels", swiftSettings: hotFlags + [.enableExperimentalFeature("BuiltinModule")]),
         .target(name: "Engine", dependencies: ["Kernels"], swiftSettings: hotFlags),
         .target(
             name: "ModelFile",
