@@ -6,7 +6,10 @@ then per-call timings (time.perf_counter_ns, garbage collector off) until both -
 and --seconds have passed. Prints one JSON object per line:
 
     {"peer":"ort","model":"cnn","precision":"fp32","threads":1,"batch":1,
-     "median_us":..,"p99_us":..,"runs":..}
+     "median_us":..,"p99_us":..,"runs":..,"cpu_mean_us":..}
+
+`cpu_mean_us` is the process CPU time of all timed calls over their number (timing overhead
+included): unlike the wall-clock median it does not grow while the process waits for a core.
 
 The `noop` model (one ReLU over 1x28x28) measures each runtime's per-call floor: the Python
 and binding overhead that a native caller of inferd does not pay.
@@ -84,14 +87,16 @@ def time_calls(call, warmup, runs, seconds):
     gc.disable()
     try:
         end = clock() + int(seconds * 1e9)
+        cpu_start = time.process_time_ns()
         while len(durations) < runs or clock() < end:
             start = clock()
             call()
             durations.append(clock() - start)
+        cpu_mean_us = (time.process_time_ns() - cpu_start) / len(durations) / 1000.0
     finally:
         gc.enable()
     micros = np.asarray(durations, dtype=np.float64) / 1000.0
-    return float(np.median(micros)), float(np.percentile(micros, 99)), len(durations)
+    return float(np.median(micros)), float(np.percentile(micros, 99)), len(durations), cpu_mean_us
 
 
 def main():
@@ -112,8 +117,10 @@ def main():
                     continue
                 row = {"peer": peer, "model": model, "precision": precision, "threads": 1, "batch": 1}
                 try:
-                    median_us, p99_us, runs = time_calls(FACTORIES[peer](path), args.warmup, args.runs, args.seconds)
-                    row.update(median_us=round(median_us, 2), p99_us=round(p99_us, 2), runs=runs)
+                    median_us, p99_us, runs, cpu_mean_us = time_calls(
+                        FACTORIES[peer](path), args.warmup, args.runs, args.seconds)
+                    row.update(median_us=round(median_us, 2), p99_us=round(p99_us, 2), runs=runs,
+                               cpu_mean_us=round(cpu_mean_us, 2))
                 except Exception as error:  # a peer that cannot run a model is a row, not a crash
                     row["error"] = f"{type(error).__name__}: {error}"
                 print(json.dumps(row), flush=True)

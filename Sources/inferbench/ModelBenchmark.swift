@@ -29,7 +29,8 @@ struct ModelTiming {
 
 extension ModelCase {
     /// Builds the model with seeded random weights (quantized for int8), then times `run`
-    /// call by call. Heap allocations are counted over exactly the timed calls.
+    /// call by call. Heap allocations and process CPU time are counted over exactly the timed
+    /// calls; the mean CPU time per call is immune to waiting for a core on a busy machine.
     func benchmark(precision: Precision, _ timing: ModelTiming) throws(EngineError) -> JSONLine {
         let fp32 = try WeightSet.random(for: architecture, seed: 0x1F3D)
         let sampleSize = architecture.inputShape.reduce(1, *)
@@ -44,6 +45,7 @@ extension ModelCase {
         var durations = [UInt64](repeating: 0, count: timing.runs)
 
         var allocationsBefore: Int64 = 0, allocationsAfter: Int64 = 0
+        var cpuBefore: UInt64 = 0, cpuAfter: UInt64 = 0
         try input.withUnsafeBufferPointer { (input) throws(EngineError) in
             try output.withUnsafeMutableBufferPointer { (output) throws(EngineError) in
                 try durations.withUnsafeMutableBufferPointer { (durations) throws(EngineError) in
@@ -51,11 +53,13 @@ extension ModelCase {
                         try model.run(input: input, batch: timing.batch, output: output)
                     }
                     allocationsBefore = allocation_counter_total()
+                    cpuBefore = processCPUNanoseconds()
                     for index in 0..<timing.runs {
                         let start = monotonicNanoseconds()
                         try model.run(input: input, batch: timing.batch, output: output)
                         durations[index] = monotonicNanoseconds() &- start
                     }
+                    cpuAfter = processCPUNanoseconds()
                     allocationsAfter = allocation_counter_total()
                 }
             }
@@ -67,6 +71,7 @@ extension ModelCase {
             "threads": .integer(timing.threads), "batch": .integer(timing.batch),
             "median_us": .number(summary.medianNanoseconds / 1000), "p99_us": .number(summary.p99Nanoseconds / 1000),
             "runs": .integer(summary.runs),
+            "cpu_mean_us": .number(Double(cpuAfter &- cpuBefore) / Double(timing.runs) / 1000),
         ])
         line.append("mallocs", allocation_counter_is_available() != 0
             ? .integer(Int(allocationsAfter - allocationsBefore)) : .null)
