@@ -46,6 +46,11 @@ struct InferbenchCommand: ParsableCommand {
     @Option(help: "Loads timed per weight file.")
     var loadRuns = 20
 
+    @Option(help: ArgumentHelp(
+        "Print a reference model's Architecture JSON (cnn, lstm, attn) and exit: a starting point for --architecture.",
+        valueName: "model"))
+    var printArchitecture: String?
+
     @Flag(name: .customLong("skip-gemm"), help: "Do not time the GEMM kernels.")
     var skipGEMM = false
 
@@ -62,6 +67,15 @@ struct InferbenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let name = printArchitecture {
+            guard let reference = ModelCase.reference(named: name) else {
+                throw ValidationError("unknown model \(name): expected cnn, lstm or attn")
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(reference.architecture), as: UTF8.self))
+            return
+        }
         let machine = MachineRecord.measure()
         machine.record.emit()
         if !skipGEMM {
