@@ -83,6 +83,9 @@ struct InferbenchCommand: ParsableCommand {
                 for implementation in GEMMF32Implementation.allCases {
                     measureGEMMF32(shape, implementation).record(peakGFLOPS: machine.peakGFLOPS).emit()
                 }
+                for implementation in GEMMS8Implementation.allCases {
+                    measureGEMMS8(shape, implementation).record(peakGFLOPS: machine.peakGFLOPS).emit()
+                }
             }
         }
         if !skipModels {

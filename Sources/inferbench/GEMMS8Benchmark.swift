@@ -1,0 +1,44 @@
+import Kernels
+
+/// The int8 GEMM entry points of `Kernels` (uint8 activations with a zero point times int8
+/// weights, int32 results), each timed on the same operands.
+enum GEMMS8Implementation: String, CaseIterable {
+    /// The scalar oracle, for scale.
+    case reference = "gemmS8Reference"
+    /// Row-major unpacked operands; packs both inside every call.
+    case unpacked = "gemmS8"
+    /// Both operands packed once before timing (`PackedLeftS8`, `PackedRightS8`).
+    case packed = "gemmS8Packed"
+}
+
+/// Int8 GEMM on row-major operands with seeded values over the full uint8/int8 ranges.
+func measureGEMMS8(_ shape: GEMMShape, _ implementation: GEMMS8Implementation) -> GEMMMeasurement {
+    var random = SeededGenerator(seed: 0x5338)
+    let (m, n, k) = (shape.m, shape.n, shape.k)
+    let zeroPoint: Int32 = 128
+    let a = UnsafeMutablePointer<UInt8>.allocate(capacity: m * k)
+    let b = UnsafeMutablePointer<Int8>.allocate(capacity: k * n)
+    let c = UnsafeMutablePointer<Int32>.allocate(capacity: m * n)
+    defer { a.deallocate(); b.deallocate(); c.deallocate() }
+    for i in 0..<m * k { a[i] = UInt8.random(in: .min ... .max, using: &random) }
+    for i in 0..<k * n { b[i] = Int8.random(in: -127 ... 127, using: &random) }
+    let left = PackedLeftS8(rows: m, depth: k)
+    left.pack(a, ld: k, zeroPoint: zeroPoint)
+    let right = PackedRightS8(depth: k, columns: n)
+    right.pack(b, ld: n)
+
+    let timing = switch implementation {
+    case .reference:
+        medianCallNanoseconds {
+            gemmS8Reference(m: m, n: n, k: k, a: a, lda: k, aZeroPoint: zeroPoint, b: b, ldb: n, c: c, ldc: n)
+        }
+    case .unpacked:
+        medianCallNanoseconds {
+            gemmS8(m: m, n: n, k: k, a: a, lda: k, aZeroPoint: zeroPoint, b: b, ldb: n, c: c, ldc: n)
+        }
+    case .packed:
+        medianCallNanoseconds { gemmS8(left: left, right: right, c: c, ldc: n) }
+    }
+    return GEMMMeasurement(kernel: implementation.rawValue, dtype: "s8", shape: shape,
+                           medianNanoseconds: timing.median, calls: timing.calls)
+}
