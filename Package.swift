@@ -65,6 +65,7 @@ let package = Package(
             name: "trainer",
             dependencies: ["Training", "ModelFile", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: hotFlags),
+        .executableTarget(name: "ModelFileFuzz", dependencies: ["ModelFile", "Engine"]),
         .executableTarget(
             name: "inferbench",
             dependencies: ["Engine", "Kernels", "ModelFile", "CAllocationCounter", .product(name: "ArgumentParser", package: "swift-argument-parser")],

@@ -2,13 +2,11 @@ import CZstd
 
 /// The payload codec: one zstd frame with content size and content checksum (RFC 8878).
 enum Zstd {
-    /// High but not extreme: level 19 gives nearly all of the gain of 22 on weight files at a fraction of the time.
-    static let level: Int32 = 19
     private static let frameMagic: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD]
     /// zstd reports errors as `(size_t)-code`; 22 is `ZSTD_error_checksum_wrong`, stable since v1.3.
     private static let checksumWrongCode = 22
 
-    static func compress(_ input: UnsafeRawBufferPointer) -> Result<[UInt8], ModelFileError.CodecFailure> {
+    static func compress(_ input: UnsafeRawBufferPointer, level: Int32) -> Result<[UInt8], ModelFileError.CodecFailure> {
         guard let context = ZSTD_createCCtx() else { return .failure(.init(reason: "cannot create a zstd context")) }
         defer { ZSTD_freeCCtx(context) }
         ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level)
