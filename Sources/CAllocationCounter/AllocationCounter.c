@@ -16,9 +16,11 @@ extern void *__libc_memalign(size_t alignment, size_t size);
 extern void __libc_free(void *pointer);
 
 static _Atomic long long allocations;
+static _Thread_local uint64_t threadAllocations;
 
 static inline void count_one(void) {
     atomic_fetch_add_explicit(&allocations, 1, memory_order_relaxed);
+    threadAllocations++;
 }
 
 void *malloc(size_t size) {
@@ -65,10 +67,16 @@ long long allocation_counter_total(void) {
     return atomic_load_explicit(&allocations, memory_order_relaxed);
 }
 
+uint64_t allocation_count_this_thread(void) { return threadAllocations; }
+
 #else
 
 int allocation_counter_is_available(void) { return 0; }
 
 long long allocation_counter_total(void) { return -1; }
 
+uint64_t allocation_count_this_thread(void) { return 0; }
+
 #endif
+
+int allocation_counting_available(void) { return allocation_counter_is_available(); }
