@@ -16,6 +16,7 @@ LATENCY_TARGET_US = {("cnn", "fp32"): 70, ("cnn", "int8"): 55, ("lstm", "fp32"):
 PEER_RATIO_TARGET = 0.75
 GEMM_PEAK_TARGET = 0.85
 INT8_OVER_F32_TARGET = 1.5
+LOAD_TARGET_MS = 5.0
 
 
 def read_lines(path):
@@ -112,6 +113,14 @@ def main():
     for r in gemm:
         print(f"| {r['gemm']} | {r['dtype']} | {r['impl']} | {fmt(r['gops'])} | {fmt(r['peak_fraction'], 3)} | "
               f"{fmt(r['over_best_f32'], 2)} |")
+    loads = [l for l in ours if "load" in l]
+    if loads:
+        print(f"\n| weight file | bytes | load median ms (read + Model.init) | ≤ {LOAD_TARGET_MS:g} ms |\n|---|---|---|---|")
+        for l in loads:
+            if "median_ms" in l:
+                print(f"| {l['load']} | {l['bytes']} | {fmt(l['median_ms'], 2)} | {'yes' if l['median_ms'] <= LOAD_TARGET_MS else 'no'} |")
+            else:
+                print(f"| {l['load']} | – | error: {l.get('error')} | no |")
     print(f"\nTargets: FP32 GEMM ≥ {GEMM_PEAK_TARGET:.0%} of peak; s8 ≥ {INT8_OVER_F32_TARGET}× f32; "
           f"latency ≤ target and ≤ {PEER_RATIO_TARGET} × best peer.")
 
