@@ -40,6 +40,9 @@ struct InferbenchCommand: ParsableCommand {
     @Option(help: "Seeded inputs the int8 activation ranges are calibrated on.")
     var calibrationSamples = 16
 
+    @Option(help: "Observed runs per model for a per-layer time breakdown (profile lines); 0 skips it.")
+    var profileRuns = 0
+
     @Option(help: "Directory whose *.inferd weight files are load-timed.")
     var modelsDir = "models"
 
@@ -61,7 +64,7 @@ struct InferbenchCommand: ParsableCommand {
     var skipLoad = false
 
     func validate() throws {
-        guard runs >= 1, warmup >= 0, threads >= 1, batch >= 1, calibrationSamples >= 1, loadRuns >= 1 else {
+        guard runs >= 1, profileRuns >= 0, warmup >= 0, threads >= 1, batch >= 1, calibrationSamples >= 1, loadRuns >= 1 else {
             throw ValidationError("--runs, --threads, --batch, --calibration-samples and --load-runs must be at least 1")
         }
     }
@@ -90,11 +93,11 @@ struct InferbenchCommand: ParsableCommand {
         }
         if !skipModels {
             let timing = ModelTiming(threads: threads, batch: batch, warmup: warmup, runs: runs,
-                                     calibrationSamples: calibrationSamples)
+                                     calibrationSamples: calibrationSamples, profileRuns: profileRuns)
             for modelCase in try modelCases() {
                 for precision in try parsedPrecisions() {
                     do {
-                        try modelCase.benchmark(precision: precision, timing).emit()
+                        try modelCase.benchmark(precision: precision, timing).forEach { $0.emit() }
                     } catch {
                         JSONLine(["model": .string(modelCase.name), "precision": .string(precision.rawValue),
                                   "error": .string(error.description)]).emit()

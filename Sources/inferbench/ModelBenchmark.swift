@@ -25,13 +25,15 @@ struct ModelTiming {
     var runs: Int
     /// Samples the int8 activation ranges are calibrated on.
     var calibrationSamples: Int
+    /// Observed runs for a per-layer breakdown after the timed runs; 0 skips it.
+    var profileRuns: Int = 0
 }
 
 extension ModelCase {
     /// Builds the model with seeded random weights (quantized for int8), then times `run`
     /// call by call. Heap allocations and process CPU time are counted over exactly the timed
     /// calls; the mean CPU time per call is immune to waiting for a core on a busy machine.
-    func benchmark(precision: Precision, _ timing: ModelTiming) throws(EngineError) -> JSONLine {
+    func benchmark(precision: Precision, _ timing: ModelTiming) throws(EngineError) -> [JSONLine] {
         let fp32 = try WeightSet.random(for: architecture, seed: 0x1F3D)
         let sampleSize = architecture.inputShape.reduce(1, *)
         let weights: WeightSet
@@ -65,6 +67,15 @@ extension ModelCase {
             }
         }
         let summary = LatencySummary(sorting: &durations)
+        var profile: [(point: String, medianNanoseconds: Double)] = []
+        if timing.profileRuns > 0 {
+            try input.withUnsafeBufferPointer { (input) throws(EngineError) in
+                try output.withUnsafeMutableBufferPointer { (output) throws(EngineError) in
+                    profile = try profileLayers(model: model, input: input, batch: timing.batch,
+                                                output: output, runs: timing.profileRuns)
+                }
+            }
+        }
 
         var line = JSONLine([
             "model": .string(name), "precision": .string(precision.rawValue),
@@ -75,6 +86,10 @@ extension ModelCase {
         ])
         line.append("mallocs", allocation_counter_is_available() != 0
             ? .integer(Int(allocationsAfter - allocationsBefore)) : .null)
-        return line
+        return [line] + profile.map { entry in
+            JSONLine(["profile": .string(name), "precision": .string(precision.rawValue),
+                      "point": .string(entry.point), "median_us": .number(entry.medianNanoseconds / 1000),
+                      "runs": .integer(timing.profileRuns)])
+        }
     }
 }
