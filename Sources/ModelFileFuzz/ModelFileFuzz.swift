@@ -41,6 +41,12 @@ typealias FuzzerDriver = @convention(c) (
     FuzzCallback
 ) -> Int32
 
+/// libFuzzer's runtime references this even when the driver is entered through `LLVMFuzzerRunDriver`.
+@_cdecl("LLVMFuzzerTestOneInput")
+func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    fuzzOne(data, size)
+}
+
 @_cdecl("ModelFileFuzz_main")
 func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     if argc == 3, let flag = argv?[1], String(cString: flag) == "--make-seeds", let directory = argv?[2] {
