@@ -10,7 +10,7 @@ struct InferctlCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inferctl",
         abstract: "Talks to inferd over its Unix socket.",
-        subcommands: [Health.self, Models.self, Infer.self, Reload.self, Bench.self])
+        subcommands: [Health.self, Models.self, Infer.self, Reload.self, Bench.self, Inspect.self])
 
     @OptionGroup var socket: SocketOptions
 }
