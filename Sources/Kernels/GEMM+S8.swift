@@ -12,11 +12,12 @@ public func gemmS8(left: PackedLeftS8, right: PackedRightS8, rows: Int? = nil,
     precondition(m >= 0 && m <= left.rows && ldc >= right.columns, "gemmS8: \(m) rows of \(left.rows), ldc \(ldc)")
     let pairs = left.depthPairs, tile = PackedRightS8.columnTile
     let panelStride = pairs * tile * 2
+    let blockStride = pairs * PackedLeftS8.rowTile
     let tailRows = m % PackedLeftS8.rowTile
     let tiledRows = tailRows >= 3 ? m : m - tailRows
     var row = 0
     while row < tiledRows {
-        let a = left.storage + (row / PackedLeftS8.rowTile) * pairs * PackedLeftS8.rowTile
+        let a = left.storage + (row / PackedLeftS8.rowTile) * blockStride
         let height = min(PackedLeftS8.rowTile, m - row)
         for panel in 0..<right.panels {
             let width = min(tile, right.columns - panel * tile)
@@ -35,7 +36,7 @@ public func gemmS8(left: PackedLeftS8, right: PackedRightS8, rows: Int? = nil,
         row += PackedLeftS8.rowTile
     }
     for r in tiledRows..<m {
-        let a = left.storage + (r / PackedLeftS8.rowTile) * pairs * PackedLeftS8.rowTile + r % PackedLeftS8.rowTile
+        let a = left.storage + (r / PackedLeftS8.rowTile) * blockStride + r % PackedLeftS8.rowTile
         var panel = 0
         while panel < right.panels {
             let group = right.panels - panel >= 4 && (panel + 4) * tile <= right.columns ? 4 : 1
@@ -69,7 +70,9 @@ public func gemmS8(m: Int, n: Int, k: Int,
         for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
         return
     }
-    let left = PackedLeftS8(rows: m, depth: k)
+    let storage = UnsafeMutablePointer<Int32>.allocate(capacity: PackedLeftS8.storageCount(rows: m, depth: k))
+    defer { storage.deallocate() }
+    let left = PackedLeftS8(rows: m, depth: k, storage: storage)
     left.pack(a, ld: lda, zeroPoint: aZeroPoint)
     let right = PackedRightS8(depth: k, columns: n)
     right.pack(b, ld: ldb)

@@ -1,56 +1,61 @@
-/// The left operand of `gemmS8` (`rows × depth`), packed for the 6×16 micro-kernel: rows in blocks
-/// of six, depth in adjacent pairs, each value minus its zero point as Int16, two to an Int32
-/// (`storage[(block · depthPairs + t) · 6 + r]` holds element `(6·block + r, 2t)` in its low half
-/// and `(6·block + r, 2t + 1)` in its high half). Padding rows and the odd tail of `depth` are 0.
-public final class PackedLeftS8: @unchecked Sendable {
+/// The left operand of `gemmS8` (`rows × depth`), packed for the 6×16 micro-kernel in storage the
+/// caller owns: rows in blocks of six, depth in adjacent pairs, each value minus its zero point as
+/// Int16, two to an Int32 (`storage[(block · depthPairs + t) · 6 + r]` holds element
+/// `(6·block + r, 2t)` in its low half and `(6·block + r, 2t + 1)` in its high half).
+/// Padding rows and the odd tail of `depth` are 0.
+public struct PackedLeftS8: @unchecked Sendable {
     /// Rows of the micro-kernel's tile.
     public static let rowTile = 6
 
     public let rows: Int
     public let depth: Int
     public let depthPairs: Int
-    let rowBlocks: Int
-    let storage: UnsafeMutablePointer<Int32>
+    public let storage: UnsafeMutablePointer<Int32>
 
-    /// An all-zero operand; fill it with one of the `pack` methods (any number of times).
-    public init(rows: Int, depth: Int) {
+    /// Int32 elements of storage a `rows × depth` operand needs.
+    public static func storageCount(rows: Int, depth: Int) -> Int {
+        (rows + rowTile - 1) / rowTile * rowTile * ((depth + 1) / 2)
+    }
+
+    /// A view over `storage` (at least `storageCount(rows:depth:)` elements), zero-filled here.
+    public init(rows: Int, depth: Int, storage: UnsafeMutablePointer<Int32>) {
         precondition(rows > 0 && depth > 0, "PackedLeftS8 needs positive sizes, got \(rows)×\(depth)")
         self.rows = rows
         self.depth = depth
         depthPairs = (depth + 1) / 2
-        rowBlocks = (rows + Self.rowTile - 1) / Self.rowTile
-        let count = rowBlocks * depthPairs * Self.rowTile
-        storage = .allocate(capacity: count)
-        storage.initialize(repeating: 0, count: count)
+        self.storage = storage
+        storage.update(repeating: 0, count: Self.storageCount(rows: rows, depth: depth))
     }
 
-    deinit { storage.deallocate() }
-
-    /// Packs unsigned activations `source[i · ld + p] - zeroPoint` for the first `rowCount` rows.
+    /// Packs unsigned activations `source[i · ld + p] − zeroPoint` for the first `rowCount` rows.
     public func pack(_ source: UnsafePointer<UInt8>, ld: Int, zeroPoint: Int32, rowCount: Int? = nil) {
-        pack(source, ld: ld, zeroPoint: zeroPoint, rowCount: rowCount ?? rows)
+        let count = rowCount ?? rows
+        precondition(count >= 0 && count <= rows, "packing \(count) rows into \(rows)")
+        for i in 0..<count { packRow(i, from: source + i * ld, zeroPoint: zeroPoint) }
     }
 
     /// Packs signed (zero point 0) values `source[i · ld + p]`, e.g. int8 weights `[out, in]`.
     public func pack(_ source: UnsafePointer<Int8>, ld: Int, rowCount: Int? = nil) {
-        pack(source, ld: ld, zeroPoint: 0, rowCount: rowCount ?? rows)
+        let count = rowCount ?? rows
+        precondition(count >= 0 && count <= rows, "packing \(count) rows into \(rows)")
+        for i in 0..<count { packRowOf(i, from: source + i * ld, zeroPoint: 0) }
+    }
+
+    /// Packs row `i` from `depth` consecutive unsigned values minus `zeroPoint`.
+    public func packRow(_ i: Int, from row: UnsafePointer<UInt8>, zeroPoint: Int32) {
+        packRowOf(i, from: row, zeroPoint: zeroPoint)
     }
 
     @inline(__always)
-    private func pack<T: FixedWidthInteger>(_ source: UnsafePointer<T>, ld: Int, zeroPoint: Int32, rowCount: Int) {
-        precondition(rowCount >= 0 && rowCount <= rows, "packing \(rowCount) rows into \(rows)")
-        let fullPairs = depth / 2
-        for i in 0..<rowCount {
-            let row = source + i * ld
-            var out = storage + (i / Self.rowTile) * depthPairs * Self.rowTile + i % Self.rowTile
-            for t in 0..<fullPairs {
-                out.pointee = packPair(Int32(truncatingIfNeeded: row[2 * t]) &- zeroPoint,
-                                       Int32(truncatingIfNeeded: row[2 * t + 1]) &- zeroPoint)
-                out += Self.rowTile
-            }
-            if depth % 2 == 1 {
-                out.pointee = packPair(Int32(truncatingIfNeeded: row[depth - 1]) &- zeroPoint, 0)
-            }
+    func packRowOf<T: FixedWidthInteger>(_ i: Int, from row: UnsafePointer<T>, zeroPoint: Int32) {
+        var out = storage + (i / Self.rowTile) * depthPairs * Self.rowTile + i % Self.rowTile
+        for t in 0..<depth / 2 {
+            out.pointee = packPair(Int32(truncatingIfNeeded: row[2 * t]) &- zeroPoint,
+                                   Int32(truncatingIfNeeded: row[2 * t + 1]) &- zeroPoint)
+            out += Self.rowTile
+        }
+        if depth % 2 == 1 {
+            out.pointee = packPair(Int32(truncatingIfNeeded: row[depth - 1]) &- zeroPoint, 0)
         }
     }
 }

@@ -1,0 +1,34 @@
+/// Quantizes floats to unsigned 8-bit: `y = clamp(roundHalfEven(x · inverseScale + zeroPoint), 0, 255)`,
+/// NaN to 0. Equals `quantizeU8Reference` bit for bit (same float operations in the same order;
+/// the rounding uses the 1.5·2²³ trick, exact for the clamped range).
+public func quantizeU8(count: Int, x: UnsafePointer<Float>, inverseScale: Float, zeroPoint: Int32,
+                       y: UnsafeMutablePointer<UInt8>) {
+    let inverse = SIMD8<Float>(repeating: inverseScale), zero = SIMD8<Float>(repeating: Float(zeroPoint))
+    let rawX = UnsafeRawPointer(x), rawY = UnsafeMutableRawPointer(y)
+    var i = 0
+    while i + 8 <= count {
+        var v = rawX.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self) * inverse + zero
+        v.replace(with: 0, where: .!(v .>= 0))
+        v.replace(with: 255, where: v .> 255)
+        let bits = unsafeBitCast(v + 12_582_912, to: SIMD8<Int32>.self) &- 0x4B40_0000
+        rawY.storeBytes(of: SIMD8<UInt8>(truncatingIfNeeded: bits), toByteOffset: i, as: SIMD8<UInt8>.self)
+        i += 8
+    }
+    while i < count {
+        y[i] = quantizeU8(x[i], inverseScale: inverseScale, zeroPoint: zeroPoint)
+        i += 1
+    }
+}
+
+/// Scalar reference of `quantizeU8(count:x:inverseScale:zeroPoint:y:)`.
+public func quantizeU8Reference(count: Int, x: UnsafePointer<Float>, inverseScale: Float, zeroPoint: Int32,
+                                y: UnsafeMutablePointer<UInt8>) {
+    for i in 0..<count { y[i] = quantizeU8(x[i], inverseScale: inverseScale, zeroPoint: zeroPoint) }
+}
+
+@inline(__always)
+func quantizeU8(_ x: Float, inverseScale: Float, zeroPoint: Int32) -> UInt8 {
+    let v = x * inverseScale + Float(zeroPoint)
+    let clamped: Float = v >= 0 ? min(v, 255) : 0
+    return UInt8(clamped.rounded(.toNearestOrEven))
+}
