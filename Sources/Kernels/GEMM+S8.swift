@@ -70,9 +70,7 @@ public func gemmS8(m: Int, n: Int, k: Int,
         for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
         return
     }
-    let storage = UnsafeMutablePointer<Int32>.allocate(capacity: PackedLeftS8.storageCount(rows: m, depth: k))
-    defer { storage.deallocate() }
-    let left = PackedLeftS8(rows: m, depth: k, storage: storage)
+    let left = PackedLeftS8(rows: m, depth: k)
     left.pack(a, ld: lda, zeroPoint: aZeroPoint)
     let right = PackedRightS8(depth: k, columns: n)
     right.pack(b, ld: ldb)

@@ -1,31 +1,29 @@
-/// The left operand of `gemmS8` (`rows × depth`), packed for the 6×16 micro-kernel in storage the
-/// caller owns: rows in blocks of six, depth in adjacent pairs, each value minus its zero point as
-/// Int16, two to an Int32 (`storage[(block · depthPairs + t) · 6 + r]` holds element
-/// `(6·block + r, 2t)` in its low half and `(6·block + r, 2t + 1)` in its high half).
-/// Padding rows and the odd tail of `depth` are 0.
-public struct PackedLeftS8: @unchecked Sendable {
+/// The left operand of `gemmS8` (`rows × depth`), packed for the 6×16 micro-kernel: rows in blocks
+/// of six, depth in adjacent pairs, each value minus its zero point as Int16, two to an Int32
+/// (`storage[(block · depthPairs + t) · 6 + r]` holds element `(6·block + r, 2t)` in its low half
+/// and `(6·block + r, 2t + 1)` in its high half). Padding rows and the odd tail of `depth` are 0.
+/// Allocated once (e.g. per layer for its largest batch) and re-packed on every run.
+public final class PackedLeftS8: @unchecked Sendable {
     /// Rows of the micro-kernel's tile.
     public static let rowTile = 6
 
     public let rows: Int
     public let depth: Int
     public let depthPairs: Int
-    public let storage: UnsafeMutablePointer<Int32>
+    let storage: UnsafeMutablePointer<Int32>
 
-    /// Int32 elements of storage a `rows × depth` operand needs.
-    public static func storageCount(rows: Int, depth: Int) -> Int {
-        (rows + rowTile - 1) / rowTile * rowTile * ((depth + 1) / 2)
-    }
-
-    /// A view over `storage` (at least `storageCount(rows:depth:)` elements), zero-filled here.
-    public init(rows: Int, depth: Int, storage: UnsafeMutablePointer<Int32>) {
+    /// An all-zero operand; fill it with `pack` or `packRow` (any number of times).
+    public init(rows: Int, depth: Int) {
         precondition(rows > 0 && depth > 0, "PackedLeftS8 needs positive sizes, got \(rows)×\(depth)")
         self.rows = rows
         self.depth = depth
         depthPairs = (depth + 1) / 2
-        self.storage = storage
-        storage.update(repeating: 0, count: Self.storageCount(rows: rows, depth: depth))
+        let count = (rows + Self.rowTile - 1) / Self.rowTile * Self.rowTile * depthPairs
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: 0, count: count)
     }
+
+    deinit { storage.deallocate() }
 
     /// Packs unsigned activations `source[i · ld + p] − zeroPoint` for the first `rowCount` rows.
     public func pack(_ source: UnsafePointer<UInt8>, ld: Int, zeroPoint: Int32, rowCount: Int? = nil) {

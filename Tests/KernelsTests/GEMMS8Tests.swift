@@ -49,9 +49,7 @@ import Testing
         let w = [Int8].random(count: outChannels * depth, using: &g)
         let x = [UInt8].random(count: depth * pixels, using: &g)
         let zeroPoint: Int32 = 37
-        let storage = UnsafeMutablePointer<Int32>.allocate(capacity: PackedLeftS8.storageCount(rows: outChannels + 2, depth: depth))
-        defer { storage.deallocate() }
-        let left = PackedLeftS8(rows: outChannels + 2, depth: depth, storage: storage)
+        let left = PackedLeftS8(rows: outChannels + 2, depth: depth)
         left.pack(w, ld: depth, rowCount: outChannels)
         let right = PackedRightS8(depth: depth, columns: pixels)
         right.pack(x, ld: pixels, zeroPoint: zeroPoint)
@@ -73,9 +71,7 @@ import Testing
         let n = 37, k = 29, m = 2
         let w = [Int8].random(count: n * k, using: &g)          // [out, in]
         let x = [UInt8].random(count: m * k, using: &g)
-        let storage = UnsafeMutablePointer<Int32>.allocate(capacity: PackedLeftS8.storageCount(rows: m, depth: k))
-        defer { storage.deallocate() }
-        let left = PackedLeftS8(rows: m, depth: k, storage: storage)
+        let left = PackedLeftS8(rows: m, depth: k)
         left.pack(x, ld: k, zeroPoint: 128)
         let fromTransposed = PackedRightS8(depth: k, columns: n)
         fromTransposed.pack(transposed: w, ld: k)

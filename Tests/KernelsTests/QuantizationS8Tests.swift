@@ -60,10 +60,7 @@ import Testing
                                           stride: (stride, stride), padding: (padding, padding), channelsLast: channelsLast)
             let image = [UInt8].random(count: channels * height * width, using: &g)
             let weights = [Int8].random(count: outputs * geometry.windowSize, using: &g)   // [out][(ky, kx, c)]
-            let storage = UnsafeMutablePointer<Int32>.allocate(
-                capacity: PackedLeftS8.storageCount(rows: geometry.positions, depth: geometry.windowSize))
-            defer { storage.deallocate() }
-            let left = PackedLeftS8(rows: geometry.positions, depth: geometry.windowSize, storage: storage)
+            let left = PackedLeftS8(rows: geometry.positions, depth: geometry.windowSize)
             var row = [UInt8](repeating: 0, count: geometry.windowSize)
             im2colPackLeftS8(geometry, image: image, zeroPoint: zeroPoint, into: left, row: &row)
             let right = PackedRightS8(depth: geometry.windowSize, columns: outputs)

@@ -1,0 +1,71 @@
+import Kernels
+
+/// A weight matrix of an int8 model: `y = act(x · Wᵀ + b)` computed as quantize `x` to uint8
+/// (the calibrated parameters of this matrix's input), int8 GEMM with Int32 accumulation against
+/// the per-channel symmetric weights, then one FP32 epilogue (`Float(acc) · s_x · s_w[j] + b[j]`).
+/// Weights are packed once; the scratch for up to `rowCapacity` rows is allocated here, so a run
+/// allocates nothing (the scratch belongs to the model instance, which runs one batch at a time).
+final class QuantizedLinear {
+    let inputs: Int
+    let outputs: Int
+    private let right: PackedRightS8
+    private let columnScale: FloatBuffer
+    private let bias: FloatBuffer?
+    private let inverseInputScale: Float
+    private let inputZeroPoint: Int32
+    private let rowCapacity: Int
+    private let quantizedInput: UnsafeMutablePointer<UInt8>
+    private let left: PackedLeftS8
+    private let accumulators: UnsafeMutablePointer<Int32>
+
+    /// `weight` holds `outputs` rows of `inputs` int8 values (depth order of the GEMM), `scales`
+    /// one per output; `input` quantizes the values this matrix multiplies.
+    init(weight: UnsafePointer<Int8>, scales: [Float], bias: [Float]?, input: QuantizationParameters,
+         inputs: Int, outputs: Int, rowCapacity: Int, inputCapacity: Int? = nil) {
+        self.inputs = inputs
+        self.outputs = outputs
+        right = PackedRightS8(depth: inputs, columns: outputs)
+        right.pack(transposed: weight, ld: inputs)
+        columnScale = FloatBuffer(copying: scales.map { $0 * input.scale })
+        self.bias = bias.map(FloatBuffer.init(copying:))
+        inverseInputScale = 1 / input.scale
+        inputZeroPoint = input.zeroPoint
+        self.rowCapacity = rowCapacity
+        quantizedInput = .allocate(capacity: max(inputCapacity ?? rowCapacity * inputs, rowCapacity * inputs))
+        left = PackedLeftS8(rows: rowCapacity, depth: inputs)
+        accumulators = .allocate(capacity: rowCapacity * outputs)
+    }
+
+    deinit {
+        quantizedInput.deallocate()
+        accumulators.deallocate()
+    }
+
+    /// `y[i·ldy + j] = act(Σ_p x[i·inputs + p] W[j][p] + b[j] (+ y if accumulate))` for `rows` rows.
+    func apply(rows: Int, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, ldy: Int,
+               activation: ActivationF32, accumulate: Bool) {
+        precondition(rows <= rowCapacity, "int8 matrix sized for \(rowCapacity) rows, asked for \(rows)")
+        quantizeU8(count: rows * inputs, x: x, inverseScale: inverseInputScale, zeroPoint: inputZeroPoint,
+                   y: quantizedInput)
+        left.pack(quantizedInput, ld: inputs, zeroPoint: inputZeroPoint, rowCount: rows)
+        multiply(rows: rows, y: y, ldy: ldy, activation: activation, accumulate: accumulate)
+    }
+
+    /// One sample's convolution over geometry `g` (depth order (ky, kx, c)): output `[positions, outputs]`.
+    func convolve(_ g: Conv2DGeometry, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, activation: ActivationF32) {
+        precondition(g.positions <= rowCapacity && g.windowSize == inputs, "int8 convolution scratch too small")
+        let imageCount = g.channels * g.height * g.width
+        // The window row goes after the quantized image in the same scratch.
+        quantizeU8(count: imageCount, x: x, inverseScale: inverseInputScale, zeroPoint: inputZeroPoint, y: quantizedInput)
+        im2colPackLeftS8(g, image: quantizedInput, zeroPoint: inputZeroPoint, into: left, row: quantizedInput + imageCount)
+        multiply(rows: g.positions, y: y, ldy: outputs, activation: activation, accumulate: false)
+    }
+
+    private func multiply(rows: Int, y: UnsafeMutablePointer<Float>, ldy: Int,
+                          activation: ActivationF32, accumulate: Bool) {
+        gemmS8(left: left, right: right, rows: rows, c: accumulators, ldc: outputs)
+        dequantizeColumnsF32(rows: rows, columns: outputs, acc: accumulators, ldacc: outputs, scale: columnScale.pointer,
+                             bias: bias.map { UnsafePointer($0.pointer) }, activation: activation,
+                             accumulate: accumulate, y: y, ldy: ldy)
+    }
+}

@@ -1,0 +1,65 @@
+import Kernels
+
+extension WeightPacker {
+    /// The int8 form of matrix `name` (`[outputs, inputs]`) with an optional FP32 bias.
+    func int8Matrix(_ name: String, bias biasName: String?, inputs: Int, outputs: Int) throws(EngineError) -> PackedWeights {
+        let (values, scales) = try weights.int8(name, shape: [outputs, inputs])
+        let bias = try biasName.map { (n: String) throws(EngineError) in try weights.floats(n, shape: [outputs]) }
+        let input = try weights.inputQuantization(of: name)
+        let linear = values.withUnsafeBufferPointer { w in
+            QuantizedLinear(weight: w.baseAddress!, scales: scales, bias: bias, input: input,
+                            inputs: inputs, outputs: outputs, rowCapacity: rowCapacity)
+        }
+        return PackedWeights(quantized: linear)
+    }
+
+    /// The int8 form of an OIHW convolution weight, reordered to the im2col depth order (ky, kx, c).
+    func int8Conv(_ prefix: String, geometry g: Conv2DGeometry, outputs: Int) throws(EngineError) -> PackedWeights {
+        let name = "\(prefix).weight"
+        let (values, scales) = try weights.int8(name, shape: [outputs, g.channels, g.kernelHeight, g.kernelWidth])
+        let bias = try weights.floats("\(prefix).bias", shape: [outputs])
+        let input = try weights.inputQuantization(of: name)
+        var reordered = [Int8](repeating: 0, count: values.count)
+        let taps = g.kernelHeight * g.kernelWidth
+        for o in 0..<outputs {
+            for c in 0..<g.channels {
+                for t in 0..<taps { reordered[(o * taps + t) * g.channels + c] = values[(o * g.channels + c) * taps + t] }
+            }
+        }
+        let imageCount = g.channels * g.height * g.width
+        let linear = reordered.withUnsafeBufferPointer { w in
+            QuantizedLinear(weight: w.baseAddress!, scales: scales, bias: bias, input: input, inputs: g.windowSize,
+                            outputs: outputs, rowCapacity: g.positions, inputCapacity: imageCount + g.windowSize)
+        }
+        return PackedWeights(quantized: linear)
+    }
+}
+
+extension WeightSet {
+    /// The int8 values and per-output-channel scales of parameter `name`, checked against `shape`.
+    func int8(_ name: String, shape: [Int]) throws(EngineError) -> (values: [Int8], scales: [Float]) {
+        guard let tensor = tensors[name] else { throw .badParameter(name: name, expected: shape, actual: nil) }
+        guard case let .int8(values) = tensor.elements else {
+            throw .badElementType(name: name, expected: .int8, actual: tensor.elementType)
+        }
+        guard tensor.shape.reduce(1, *) == shape.reduce(1, *), values.count == shape.reduce(1, *) else {
+            throw .badParameter(name: name, expected: shape, actual: tensor.shape)
+        }
+        guard tensor.scales.count == shape[0], tensor.zeroPoints.allSatisfy({ $0 == 0 }),
+              tensor.scales.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+            throw .unsupported("int8 parameter \(name): expected \(shape[0]) positive per-channel scales and no zero points, found \(tensor.scales.count) scales")
+        }
+        return (values, tensor.scales)
+    }
+
+    /// The calibrated quantization of the values weight `name` multiplies.
+    func inputQuantization(of name: String) throws(EngineError) -> QuantizationParameters {
+        guard let q = activations[name] else {
+            throw .unsupported("int8 weight \(name) has no calibrated input quantization (activations[\"\(name)\"])")
+        }
+        guard q.scale.isFinite, q.scale > 0, (0...255).contains(q.zeroPoint) else {
+            throw .unsupported("input quantization of \(name): scale \(q.scale), zero point \(q.zeroPoint) (expected scale > 0, zero point 0…255)")
+        }
+        return q
+    }
+}
