@@ -20,9 +20,6 @@ public final class Model: @unchecked Sendable {
     public init(architecture: Architecture, weights: WeightSet, maxBatch: Int = 1, threads: Int = 1) throws(EngineError) {
         guard maxBatch >= 1 else { throw .batchOutOfRange(maximum: maxBatch, actual: maxBatch) }
         guard threads >= 1 else { throw .unsupported("thread count \(threads); it must be at least 1") }
-        guard weights.precision == .fp32 else {
-            throw .unsupported("\(weights.precision) weights: this engine build runs fp32 only")
-        }
         self.architecture = architecture
         self.maxBatch = maxBatch
         self.threads = threads
@@ -31,7 +28,7 @@ public final class Model: @unchecked Sendable {
         outputShape = try architecture.outputShape()
         inputCount = inputShape.reduce(1, *)
         outputCount = outputShape.reduce(1, *)
-        let packer = WeightPacker(weights: weights)
+        let packer = WeightPacker(weights: weights, rowCapacity: maxBatch * architecture.rowsPerSampleBound())
         lanes = [try Lane(architecture: architecture, packer: packer, capacity: maxBatch)]
     }
 

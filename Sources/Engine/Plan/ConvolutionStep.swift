@@ -23,6 +23,12 @@ final class ConvolutionStep: Step {
     }
 
     func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, observe: ActivationObserver) {
+        if let quantized = weights.quantized {
+            for b in 0..<batch {
+                quantized.convolve(geometry, x: x + b * inputCount, y: y + b * outputCount, activation: activation)
+            }
+            return
+        }
         for b in 0..<batch {
             conv2dF32(geometry, outChannels: weights.outputs, x: x + b * inputCount, packedWeights: weights.packed.pointer,
                       bias: weights.biasPointer, activation: activation, y: y + b * outputCount,

@@ -7,6 +7,8 @@ final class PackedWeights {
     let outputs: Int
     let packed: FloatBuffer
     let bias: FloatBuffer?
+    /// The int8 form (an int8 `WeightSet`); when present `packed` is unused.
+    let quantized: QuantizedLinear?
 
     /// From a dense weight `[out, in]` (`y = W x + b`).
     init(dense weight: [Float], bias: [Float]?, inputs: Int, outputs: Int) {
@@ -17,6 +19,7 @@ final class PackedWeights {
         }
         self.packed = packed
         self.bias = bias.map(FloatBuffer.init(copying:))
+        quantized = nil
     }
 
     /// From an OIHW convolution weight, for `conv2dF32` over geometry `g`.
@@ -28,6 +31,15 @@ final class PackedWeights {
         }
         self.packed = packed
         self.bias = FloatBuffer(copying: bias)
+        quantized = nil
+    }
+
+    /// An int8 matrix (see `QuantizedLinear`).
+    init(quantized: QuantizedLinear) {
+        inputs = quantized.inputs; outputs = quantized.outputs
+        packed = FloatBuffer(count: 1)
+        bias = nil
+        self.quantized = quantized
     }
 
     var biasPointer: UnsafePointer<Float>? { bias.map { UnsafePointer($0.pointer) } }
@@ -36,6 +48,10 @@ final class PackedWeights {
     @inline(__always)
     func apply(rows: Int, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, ldy: Int? = nil,
                activation: ActivationF32 = .none, accumulate: Bool = false, workspace: UnsafeMutablePointer<Float>) {
+        if let quantized {
+            quantized.apply(rows: rows, x: x, y: y, ldy: ldy ?? outputs, activation: activation, accumulate: accumulate)
+            return
+        }
         gemmF32(m: rows, n: outputs, k: inputs, a: x, lda: inputs, packedB: packed.pointer, c: y, ldc: ldy ?? outputs,
                 accumulate: accumulate, epilogue: GEMMF32Epilogue(columnBias: biasPointer, activation: activation),
                 workspace: workspace)
@@ -50,10 +66,18 @@ final class WeightPacker {
     let weights: WeightSet
     private var cache: [String: PackedWeights] = [:]
 
-    init(weights: WeightSet) { self.weights = weights }
+    /// Rows (batch × rows per sample) the int8 matrices' scratch must hold.
+    let rowCapacity: Int
+
+    init(weights: WeightSet, rowCapacity: Int = 1) { self.weights = weights; self.rowCapacity = rowCapacity }
 
     func dense(_ prefix: String, inputs: Int, outputs: Int, bias: Bool = true) throws(EngineError) -> PackedWeights {
         if let hit = cache[prefix] { return hit }
+        if weights.precision == .int8 {
+            let packed = try int8Matrix("\(prefix).weight", bias: bias ? "\(prefix).bias" : nil, inputs: inputs, outputs: outputs)
+            cache[prefix] = packed
+            return packed
+        }
         let w = try weights.floats("\(prefix).weight", shape: [outputs, inputs])
         let b = bias ? try weights.floats("\(prefix).bias", shape: [outputs]) : nil
         let packed = PackedWeights(dense: w, bias: b, inputs: inputs, outputs: outputs)
@@ -64,6 +88,11 @@ final class WeightPacker {
     /// A matrix `[outputs, inputs]` under an exact name, with an optional bias under another.
     func matrix(_ name: String, bias biasName: String?, inputs: Int, outputs: Int) throws(EngineError) -> PackedWeights {
         if let hit = cache[name] { return hit }
+        if weights.precision == .int8 {
+            let packed = try int8Matrix(name, bias: biasName, inputs: inputs, outputs: outputs)
+            cache[name] = packed
+            return packed
+        }
         let w = try weights.floats(name, shape: [outputs, inputs])
         let b = try biasName.map { (n: String) throws(EngineError) in try weights.floats(n, shape: [outputs]) }
         let packed = PackedWeights(dense: w, bias: b, inputs: inputs, outputs: outputs)
@@ -73,6 +102,11 @@ final class WeightPacker {
 
     func conv(_ prefix: String, geometry g: Conv2DGeometry, outputs: Int) throws(EngineError) -> PackedWeights {
         if let hit = cache[prefix] { return hit }
+        if weights.precision == .int8 {
+            let packed = try int8Conv(prefix, geometry: g, outputs: outputs)
+            cache[prefix] = packed
+            return packed
+        }
         let w = try weights.floats("\(prefix).weight", shape: [outputs, g.channels, g.kernelHeight, g.kernelWidth])
         let b = try weights.floats("\(prefix).bias", shape: [outputs])
         let packed = PackedWeights(conv: w, bias: b, geometry: g, outputs: outputs)
