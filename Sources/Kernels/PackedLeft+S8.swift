@@ -44,6 +44,17 @@ public final class PackedLeftS8: @unchecked Sendable {
         packRowOf(i, from: row, zeroPoint: zeroPoint)
     }
 
+    /// Packs row `i` from `depth` values that already had their zero point subtracted.
+    public func packRow(_ i: Int, centered row: UnsafePointer<Int16>) {
+        let pairs = UnsafeRawPointer(row)
+        var out = storage + (i / Self.rowTile) * depthPairs * Self.rowTile + i % Self.rowTile
+        for t in 0..<depth / 2 {
+            out.pointee = pairs.loadUnaligned(fromByteOffset: 4 * t, as: Int32.self)
+            out += Self.rowTile
+        }
+        if depth % 2 == 1 { out.pointee = packPair(Int32(row[depth - 1]), 0) }
+    }
+
     @inline(__always)
     func packRowOf<T: FixedWidthInteger>(_ i: Int, from row: UnsafePointer<T>, zeroPoint: Int32) {
         var out = storage + (i / Self.rowTile) * depthPairs * Self.rowTile + i % Self.rowTile

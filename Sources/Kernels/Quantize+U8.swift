@@ -32,3 +32,25 @@ func quantizeU8(_ x: Float, inverseScale: Float, zeroPoint: Int32) -> UInt8 {
     let clamped: Float = v >= 0 ? min(v, 255) : 0
     return UInt8(clamped.rounded(.toNearestOrEven))
 }
+
+/// Quantizes like `quantizeU8` and stores `q − zeroPoint` as Int16: the form the int8 GEMM's
+/// operands hold, so im2col can copy values without converting them again.
+public func quantizeCenteredS16(count: Int, x: UnsafePointer<Float>, inverseScale: Float, zeroPoint: Int32,
+                                y: UnsafeMutablePointer<Int16>) {
+    let inverse = SIMD8<Float>(repeating: inverseScale), zero = SIMD8<Float>(repeating: Float(zeroPoint))
+    let rawX = UnsafeRawPointer(x), rawY = UnsafeMutableRawPointer(y)
+    let bias = SIMD8<Int32>(repeating: 0x4B40_0000 &+ zeroPoint)
+    var i = 0
+    while i + 8 <= count {
+        var v = rawX.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self) * inverse + zero
+        v.replace(with: 0, where: .!(v .>= 0))
+        v.replace(with: 255, where: v .> 255)
+        let centered = unsafeBitCast(v + 12_582_912, to: SIMD8<Int32>.self) &- bias
+        rawY.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: centered), toByteOffset: 2 * i, as: SIMD8<Int16>.self)
+        i += 8
+    }
+    while i < count {
+        y[i] = Int16(quantizeU8(x[i], inverseScale: inverseScale, zeroPoint: zeroPoint)) &- Int16(zeroPoint)
+        i += 1
+    }
+}

@@ -18,6 +18,18 @@ import Testing
         #expect(fast == slow)
     }
 
+    @Test(arguments: [1, 7, 8, 33])
+    func centeredQuantizationIsTheUInt8ValueMinusTheZeroPoint(count: Int) {
+        var g = SeededGenerator(seed: UInt64(count) + 50)
+        var x = (0..<count).map { _ in Float.random(in: -3...5, using: &g) }
+        x[0] = .nan
+        var bytes = [UInt8](repeating: 0, count: count)
+        var centered = [Int16](repeating: 0, count: count)
+        quantizeU8Reference(count: count, x: x, inverseScale: 40, zeroPoint: 100, y: &bytes)
+        quantizeCenteredS16(count: count, x: x, inverseScale: 40, zeroPoint: 100, y: &centered)
+        #expect(centered == bytes.map { Int16($0) - 100 })
+    }
+
     @Test func quantizeRoundsHalfToEvenAndClamps() {
         let x: [Float] = [0.5, 1.5, 2.5, -10, 300, .nan, .infinity, -.infinity, 127.49]
         var y = [UInt8](repeating: 1, count: x.count)
@@ -50,7 +62,8 @@ import Testing
     }
 
     /// The int8 convolution (quantized im2col + GEMM) equals a direct integer convolution.
-    @Test(arguments: [(1, 28, 28, 3, 1, 0), (32, 13, 13, 3, 1, 0), (3, 7, 9, 3, 2, 1), (5, 8, 8, 4, 4, 0)])
+    @Test(arguments: [(1, 28, 28, 3, 1, 0), (32, 13, 13, 3, 1, 0), (3, 7, 9, 3, 2, 1), (5, 8, 8, 4, 4, 0),
+                      (4, 7, 9, 3, 2, 1)])
     func im2colGEMMEqualsDirectIntegerConvolution(channels: Int, height: Int, width: Int,
                                                   kernel: Int, stride: Int, padding: Int) {
         var g = SeededGenerator(seed: UInt64(channels * 7 + height))
@@ -61,8 +74,9 @@ import Testing
             let image = [UInt8].random(count: channels * height * width, using: &g)
             let weights = [Int8].random(count: outputs * geometry.windowSize, using: &g)   // [out][(ky, kx, c)]
             let left = PackedLeftS8(rows: geometry.positions, depth: geometry.windowSize)
-            var row = [UInt8](repeating: 0, count: geometry.windowSize)
-            im2colPackLeftS8(geometry, image: image, zeroPoint: zeroPoint, into: left, row: &row)
+            var row = [Int16](repeating: 0, count: geometry.windowSize)
+            let centered = image.map { Int16($0) - Int16(zeroPoint) }
+            im2colPackLeftS8(geometry, image: centered, into: left, row: &row)
             let right = PackedRightS8(depth: geometry.windowSize, columns: outputs)
             right.pack(transposed: weights, ld: geometry.windowSize)
             var actual = [Int32](repeating: 0, count: geometry.positions * outputs)

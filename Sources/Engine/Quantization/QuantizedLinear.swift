@@ -14,7 +14,7 @@ final class QuantizedLinear {
     private let inverseInputScale: Float
     private let inputZeroPoint: Int32
     private let rowCapacity: Int
-    private let quantizedInput: UnsafeMutablePointer<UInt8>
+    private let quantizedInput: UnsafeMutablePointer<Int16>
     private let left: PackedLeftS8
     private let accumulators: UnsafeMutablePointer<Int32>
 
@@ -45,9 +45,9 @@ final class QuantizedLinear {
     func apply(rows: Int, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, ldy: Int,
                activation: ActivationF32, accumulate: Bool) {
         precondition(rows <= rowCapacity, "int8 matrix sized for \(rowCapacity) rows, asked for \(rows)")
-        quantizeU8(count: rows * inputs, x: x, inverseScale: inverseInputScale, zeroPoint: inputZeroPoint,
-                   y: quantizedInput)
-        left.pack(quantizedInput, ld: inputs, zeroPoint: inputZeroPoint, rowCount: rows)
+        quantizeCenteredS16(count: rows * inputs, x: x, inverseScale: inverseInputScale, zeroPoint: inputZeroPoint,
+                            y: quantizedInput)
+        for i in 0..<rows { left.packRow(i, centered: quantizedInput + i * inputs) }
         multiply(rows: rows, y: y, ldy: ldy, activation: activation, accumulate: accumulate)
     }
 
@@ -56,8 +56,9 @@ final class QuantizedLinear {
         precondition(g.positions <= rowCapacity && g.windowSize == inputs, "int8 convolution scratch too small")
         let imageCount = g.channels * g.height * g.width
         // The window row goes after the quantized image in the same scratch.
-        quantizeU8(count: imageCount, x: x, inverseScale: inverseInputScale, zeroPoint: inputZeroPoint, y: quantizedInput)
-        im2colPackLeftS8(g, image: quantizedInput, zeroPoint: inputZeroPoint, into: left, row: quantizedInput + imageCount)
+        quantizeCenteredS16(count: imageCount, x: x, inverseScale: inverseInputScale, zeroPoint: inputZeroPoint,
+                            y: quantizedInput)
+        im2colPackLeftS8(g, image: quantizedInput, into: left, row: quantizedInput + imageCount)
         multiply(rows: g.positions, y: y, ldy: outputs, activation: activation, accumulate: false)
     }
 
