@@ -39,7 +39,11 @@ extension ModelCase {
         let weights: WeightSet
         switch precision {
         case .fp32: weights = fp32
-        case .int8: throw .unsupported("int8 rows need WeightSet.quantized, which this build does not have yet")
+        case .int8:
+            weights = try fp32.quantized(
+                for: architecture,
+                calibrationSamples: randomInputs(count: timing.calibrationSamples * sampleSize, seed: 0xCA11),
+                sampleCount: timing.calibrationSamples)
         }
         let model = try Model(architecture: architecture, weights: weights, maxBatch: timing.batch, threads: timing.threads)
         let input = randomInputs(count: timing.batch * sampleSize, seed: 0x1A7E)
