@@ -55,7 +55,7 @@ struct Bench: ParsableCommand {
         let throughput = Double(latencies.count) / seconds
         print("model \(model), \(clients) client\(clients == 1 ? "" : "s"), batch \(batch), \(format1(seconds)) s measured")
         print("requests: \(latencies.count) ok, \(results.errors) errors")
-        print("latency: p50 \(format1(percentile(0.5))) µs, p99 \(format1(percentile(0.99))) µs, max \(format1(percentile(1)))) µs")
+        print("latency: p50 \(format1(percentile(0.5))) µs, p99 \(format1(percentile(0.99))) µs, max \(format1(percentile(1))) µs")
         print("throughput: \(format1(throughput)) requests/s (\(format1(throughput * Double(batch))) samples/s)")
         if results.errors > 0 {
             print("first error: \(results.firstError ?? "?")")

@@ -52,7 +52,8 @@ struct Infer: ParsableCommand {
             values = try failing { try InputFile.read(input!) }
         }
         guard !values.isEmpty, values.count % perSample == 0 else {
-            throw ValidationError("input holds \(values.count) floats; model \(model) needs a multiple of \(perSample) (shape \(shape))")
+            printError("inferctl: input holds \(values.count) floats; model \(model) needs a multiple of \(perSample) (shape \(shape))")
+            throw ExitCode(1)
         }
         let batch = values.count / perSample
         let output = try failing { try client.infer(model: model, input: values, shape: [batch] + shape) }
