@@ -70,7 +70,10 @@ extension HTTPHandler {
                 "model": "\(model ?? "-")", "request_id": "\(requestID)", "status": "\(status.code)",
                 "error": "\(error.description)"])
         }
-        server.metrics.recordRequest(model: model ?? "_unknown",
-                                     nanoseconds: monotonicNanoseconds() - start, status: status.code)
+        let elapsed = monotonicNanoseconds() - start
+        server.metrics.recordRequest(model: model ?? "_unknown", nanoseconds: elapsed, status: status.code)
+        server.logger.debug("infer", metadata: [
+            "model": "\(model ?? "-")", "request_id": "\(requestID)", "status": "\(status.code)",
+            "latency_us": "\(elapsed / 1000)"])
     }
 }

@@ -27,7 +27,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         switch unwrapInboundIn(data) {
         case let .head(request):
             head = request
-            body.clear()
+            body = ByteBuffer()
             discarding = false
             receiving = true
             let limit = server.configuration.maxBodyBytes
@@ -35,14 +35,6 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 discarding = true
                 respond(context, error: .bodyTooLarge(limit: limit, found: length), close: true)
                 return
-            }
-            let seconds = server.configuration.requestTimeoutSeconds
-            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-            requestTimer = context.eventLoop.scheduleTask(in: .seconds(Int64(seconds))) {
-                let (handler, context) = bound.value
-                guard handler.receiving, !handler.discarding else { return }
-                handler.discarding = true
-                handler.respond(context, error: .requestTimeout(seconds: seconds), close: true)
             }
         case var .body(part):
             guard !discarding else { return }
@@ -52,10 +44,11 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 respond(context, error: .bodyTooLarge(limit: limit, found: nil), close: true)
                 return
             }
-            if body.capacity == 0, let length = head?.headers.first(name: "content-length").flatMap(Int.init) {
-                body = context.channel.allocator.buffer(capacity: length)
+            if body.readableBytes == 0 {
+                body = part
+            } else {
+                body.writeBuffer(&part)
             }
-            body.writeBuffer(&part)
         case .end:
             receiving = false
             requestTimer?.cancel()
@@ -63,6 +56,22 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             guard !discarding, let head else { return }
             route(context, head)
         }
+    }
+
+    /// A request still incomplete after a read burst gets a deadline; most requests arrive whole in
+    /// one burst and never need the timer.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if receiving, !discarding, requestTimer == nil {
+            let seconds = server.configuration.requestTimeoutSeconds
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            requestTimer = context.eventLoop.scheduleTask(in: .seconds(Int64(seconds))) {
+                let (handler, context) = bound.value
+                guard handler.receiving, !handler.discarding else { return }
+                handler.discarding = true
+                handler.respond(context, error: .requestTimeout(seconds: seconds), close: true)
+            }
+        }
+        context.fireChannelReadComplete()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
