@@ -32,20 +32,26 @@ struct GEMMMeasurement {
     }
 }
 
-/// Times `call` until it has run at least `minimumCalls` times and `minimumSeconds` have passed,
-/// after a few warm-up calls that fault in the operands and warm the caches. Each call is timed
-/// in thread CPU time: the kernel's speed while it holds a core, even on a shared machine.
-func medianCallNanoseconds(minimumCalls: Int = 20, minimumSeconds: Double = 0.3,
+/// Times `call` until at least `minimumSamples` samples and `minimumSeconds` have passed, after
+/// a few warm-up calls that fault in the operands and warm the caches. A sample times enough
+/// back-to-back calls to last about 1 ms, so the clock read (a system call for CPU time) costs
+/// under 0.1 %; its time per call is one value of the median. Timed in thread CPU time: the
+/// kernel's speed while it holds a core, even on a shared machine.
+func medianCallNanoseconds(minimumSamples: Int = 20, minimumSeconds: Double = 0.3,
                            _ call: () -> Void) -> (median: Double, calls: Int) {
     for _ in 0..<3 { call() }
-    var durations: [Double] = []
+    let probeStart = threadCPUNanoseconds()
+    call()
+    let probe = max(threadCPUNanoseconds() &- probeStart, 1)
+    let callsPerSample = max(1, Int(1_000_000 / probe))
+    var perCall: [Double] = []
     let deadline = monotonicNanoseconds() + UInt64(minimumSeconds * 1e9)
-    while durations.count < minimumCalls || monotonicNanoseconds() < deadline {
+    while perCall.count < minimumSamples || monotonicNanoseconds() < deadline {
         let start = threadCPUNanoseconds()
-        call()
-        durations.append(Double(threadCPUNanoseconds() &- start))
+        for _ in 0..<callsPerSample { call() }
+        perCall.append(Double(threadCPUNanoseconds() &- start) / Double(callsPerSample))
     }
-    return (median(durations), durations.count)
+    return (median(perCall), perCall.count * callsPerSample)
 }
 
 /// The FP32 GEMM entry points of `Kernels`, each timed on the same operands.
