@@ -1,7 +1,11 @@
 import ArgumentParser
 
 @main
-struct Command: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "trainer")
-    func run() throws {}
+struct TrainerCommand: ParsableCommand {
+    static let version = "0.1.0"
+    static let configuration = CommandConfiguration(
+        commandName: "trainer",
+        abstract: "Train, quantize and evaluate inferd models on Fashion-MNIST.",
+        version: version,
+        subcommands: [TrainCommand.self, InitCommand.self])
 }

@@ -1,0 +1,39 @@
+import Foundation
+
+/// Hyperparameters of one training run.
+public struct TrainingOptions: Sendable, Equatable {
+    public enum Schedule: String, Sendable, CaseIterable {
+        /// The same rate every step.
+        case constant
+        /// Half a cosine from the base rate down to zero over all steps.
+        case cosine
+    }
+
+    public var epochs: Int
+    public var batchSize: Int
+    public var learningRate: Float
+    public var schedule: Schedule
+    /// Linear ramp from zero over this many epochs before the schedule starts.
+    public var warmupEpochs: Double
+    public var seed: UInt64
+    /// Worker threads; each takes an equal share of every mini-batch.
+    public var threads: Int
+
+    public init(epochs: Int, batchSize: Int = 64, learningRate: Float = 1e-3, schedule: Schedule = .cosine,
+                warmupEpochs: Double = 0, seed: UInt64 = 1, threads: Int = 2) {
+        self.epochs = epochs; self.batchSize = batchSize; self.learningRate = learningRate
+        self.schedule = schedule; self.warmupEpochs = warmupEpochs; self.seed = seed; self.threads = threads
+    }
+
+    /// The learning rate at `step` (0-based) of `totalSteps`.
+    public func learningRate(step: Int, totalSteps: Int, stepsPerEpoch: Int) -> Float {
+        let warmup = Int(warmupEpochs * Double(stepsPerEpoch))
+        if step < warmup { return learningRate * Float(step + 1) / Float(warmup) }
+        switch schedule {
+        case .constant: return learningRate
+        case .cosine:
+            let progress = min(Double(step - warmup) / Double(max(totalSteps - warmup, 1)), 1)
+            return learningRate * Float(0.5 * (1 + cos(Double.pi * progress)))
+        }
+    }
+}

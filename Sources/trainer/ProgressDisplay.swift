@@ -1,0 +1,35 @@
+import Foundation
+import Training
+
+/// Training progress: a redrawn bar on a terminal, plain lines otherwise (logs, CI).
+final class ProgressDisplay {
+    let epochs: Int
+    let isTerminal = isatty(STDOUT_FILENO) == 1
+    private var lastDraw = Date.distantPast
+
+    init(epochs: Int) { self.epochs = epochs }
+
+    func line(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    func batch(_ p: Trainer.BatchProgress) {
+        guard isTerminal else { return }
+        let now = Date()
+        guard p.batch == p.batches || now.timeIntervalSince(lastDraw) > 0.2 else { return }
+        lastDraw = now
+        let fraction = Double(p.batch) / Double(p.batches)
+        let filled = Int(fraction * 30)
+        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: 30 - filled)
+        let eta = p.elapsedSeconds / max(fraction, 1e-9) * (1 - fraction)
+        let text = String(format: "\r\u{1B}[Kepoch %d/%d %@ %d/%d loss %.4f acc %.4f ETA %.0fs",
+                          p.epoch + 1, epochs, bar, p.batch, p.batches, p.loss, p.accuracy, eta)
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    func epochDone(_ r: EpochRecord) {
+        if isTerminal { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
+        line(String(format: "epoch %d/%d  lr %.2e  train loss %.4f acc %.4f  test loss %.4f acc %.4f  %.1f s",
+                    r.epoch, epochs, r.learningRate, r.trainLoss, r.trainAccuracy, r.testLoss, r.testAccuracy, r.seconds))
+    }
+}

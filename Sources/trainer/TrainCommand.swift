@@ -1,0 +1,107 @@
+import ArgumentParser
+import Crypto
+import Engine
+import Foundation
+import ModelFile
+import Training
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train", abstract: "Train a model and write an FP32 .inferd file (plus history CSV and SVG).")
+
+    @OptionGroup var architecture: ArchitectureOptions
+
+    @Option(help: "Directory with the Fashion-MNIST .gz files.")
+    var data: String = FashionMNIST.defaultDirectory
+
+    @Option(help: "Number of passes over the training set.")
+    var epochs: Int
+
+    @Option(help: "Output weight file (.inferd); <out>.history.csv and <out>.svg are written beside it.")
+    var out: String
+
+    @Option(help: "Seed for initialisation and shuffling.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Worker threads (each takes part of every mini-batch).")
+    var threads: Int = 2
+
+    @Option(name: .customLong("batch-size"), help: "Mini-batch size.")
+    var batchSize: Int = 64
+
+    @Option(name: .customLong("learning-rate"), help: "Adam base learning rate.")
+    var learningRate: Float = 1e-3
+
+    @Option(help: "Learning-rate schedule: constant or cosine.")
+    var schedule: String = "cosine"
+
+    @Option(help: "Epochs of linear learning-rate warm-up.")
+    var warmup: Double = 0
+
+    @Option(name: .customLong("train-limit"), help: "Use only the first N training images (quick runs).")
+    var trainLimit: Int?
+
+    @Option(name: .customLong("test-limit"), help: "Evaluate on only the first N test images (quick runs).")
+    var testLimit: Int?
+
+    @Option(help: "Served model name (default: the family name).")
+    var name: String?
+
+    @Option(name: .customLong("signing-key"), help: "Ed25519 private key file to sign the output with.")
+    var signingKey: String?
+
+    func run() throws {
+        let arch = try architecture.architecture()
+        guard let schedule = TrainingOptions.Schedule(rawValue: schedule) else {
+            throw ValidationError("--schedule must be constant or cosine")
+        }
+        let key = try signingKey.map { try SigningKeys.readPrivateKey(path: $0) }
+        var train = try FashionMNIST.load(.train, from: data)
+        var test = try FashionMNIST.load(.test, from: data)
+        if let trainLimit { train = train.prefix(trainLimit) }
+        if let testLimit { test = test.prefix(testLimit) }
+        let options = TrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: learningRate,
+                                      schedule: schedule, warmupEpochs: warmup, seed: seed, threads: threads)
+        let trainer = try Trainer(architecture: arch, options: options)
+        let display = ProgressDisplay(epochs: epochs)
+        display.line("training \(architecture.arch.rawValue): \(trainer.parameterCount) parameters, \(train.count) images, "
+                     + "batch \(batchSize), \(threads) thread(s), \(schedule.rawValue) lr \(learningRate), seed \(seed)")
+        var history: [EpochRecord] = []
+        let commandLine = (["trainer"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        var evaluation = trainer.evaluate(test)
+        let started = Date()
+        for epoch in 0..<epochs {
+            let rate = trainer.currentLearningRate(batchesPerEpoch: (train.count + batchSize - 1) / batchSize)
+            let epochStart = Date()
+            let result = trainer.trainEpoch(train, epoch: epoch) { display.batch($0) }
+            let seconds = Date().timeIntervalSince(epochStart)
+            evaluation = trainer.evaluate(test)
+            let record = EpochRecord(epoch: epoch + 1, learningRate: Double(rate), trainLoss: result.loss,
+                                     trainAccuracy: result.accuracy, testLoss: evaluation.loss,
+                                     testAccuracy: evaluation.accuracy, seconds: seconds)
+            history.append(record)
+            display.epochDone(record)
+            let metadata: [String: String] = [
+                "dataset": "Fashion-MNIST (\(train.count) training images)",
+                "accuracy": String(format: "%.4f", evaluation.accuracy),
+                "test_samples": "\(test.count)",
+                "date": ISO8601DateFormatter().string(from: Date()),
+                "producer": "trainer \(TrainerCommand.version)",
+                "epochs": "\(epoch + 1)/\(epochs)",
+                "seed": "\(seed)",
+                "threads": "\(threads)",
+                "training_seconds": String(format: "%.1f", Date().timeIntervalSince(started)),
+                "command": commandLine,
+            ]
+            // Written after every epoch so an interrupted run still leaves its latest model.
+            try ModelFile(name: name ?? architecture.servedName, version: 1, architecture: arch,
+                          weights: trainer.weights(), metadata: metadata).write(to: out, signingKey: key)
+            try EpochRecord.csv(history).write(toFile: out + ".history.csv", atomically: true, encoding: .utf8)
+        }
+        let svg = TrainingCharts.svg(title: "\(architecture.arch.rawValue) on Fashion-MNIST", history: history,
+                                     confusion: evaluation.confusion, classNames: fashionMNISTClassNames)
+        try svg.write(toFile: out + ".svg", atomically: true, encoding: .utf8)
+        display.line(String(format: "wrote %@ (test accuracy %.4f) in %.1f s", out, evaluation.accuracy,
+                            Date().timeIntervalSince(started)))
+    }
+}
