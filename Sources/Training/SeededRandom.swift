@@ -37,3 +37,5 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         }
     }
 }
+
+func _logarithm(_ x: Double) -> Double { log(x) }

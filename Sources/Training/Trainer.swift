@@ -22,14 +22,6 @@ public final class Trainer: @unchecked Sendable {
         public var loss: Double, accuracy: Double, elapsedSeconds: Double
     }
 
-    /// Loss and accuracy over one pass of a data set.
-    public struct Evaluation: Sendable {
-        public var loss: Double
-        public var accuracy: Double
-        /// `confusion[label][prediction]` counts.
-        public var confusion: [[Int]]
-    }
-
     public init(architecture: Architecture, options: TrainingOptions, initialWeights: WeightSet? = nil) throws(TrainingError) {
         guard options.threads >= 1, options.batchSize >= options.threads, options.epochs >= 0 else {
             throw .invalidArgument("need threads ≥ 1 and batch size ≥ threads, got \(options.threads) and \(options.batchSize)")

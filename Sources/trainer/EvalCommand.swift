@@ -1,0 +1,49 @@
+import ArgumentParser
+import Engine
+import Foundation
+import ModelFile
+import Training
+
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval", abstract: "Evaluate a weight file on the Fashion-MNIST test set with the inferd engine.")
+
+    @Argument(help: "Weight file (.inferd).")
+    var file: String
+
+    @Option(help: "Directory with the Fashion-MNIST .gz files.")
+    var data: String = FashionMNIST.defaultDirectory
+
+    @Flag(help: "Print one JSON line instead of the report.")
+    var json = false
+
+    @Option(help: "Engine threads.")
+    var threads: Int = 1
+
+    @Option(help: "Samples per engine run.")
+    var batch: Int = 100
+
+    func run() throws {
+        let model = try ModelFile.read(path: file)
+        let test = try FashionMNIST.load(.test, from: data)
+        let engine = try Model(architecture: model.architecture, weights: model.weights, maxBatch: batch, threads: threads)
+        let result = try Evaluation.of(engine, on: test)
+        if json {
+            let name = model.name.replacingOccurrences(of: "\"", with: "")
+            print(String(format: "{\"model\":\"%@\",\"precision\":\"%@\",\"accuracy\":%.4f,\"samples\":%d}",
+                         name, model.weights.precision.rawValue, result.accuracy, result.samples))
+            return
+        }
+        print(String(format: "%@ (%@, %@): test accuracy %.4f on %d images, mean loss %.4f",
+                     file, model.name, model.weights.precision.rawValue, result.accuracy, result.samples, result.loss))
+        print("\nper-class accuracy:")
+        for (index, accuracy) in result.perClassAccuracy.enumerated() {
+            print(String(format: "  %d %-12@ %.4f", index, fashionMNISTClassNames[index], accuracy))
+        }
+        print("\nconfusion matrix (rows: true class, columns: predicted):")
+        print("      " + (0..<result.confusion.count).map { String(format: "%5d", $0) }.joined())
+        for (index, row) in result.confusion.enumerated() {
+            print(String(format: "  %2d  ", index) + row.map { String(format: "%5d", $0) }.joined())
+        }
+    }
+}
