@@ -14,7 +14,15 @@ final class ProgressDisplay {
     }
 
     func batch(_ p: Trainer.BatchProgress) {
-        guard isTerminal else { return }
+        guard isTerminal else {
+            // Plain lines at each quarter of an epoch, so logs show progress without flooding.
+            let quarter = max(p.batches / 4, 1)
+            if p.batch % quarter == 0 && p.batch < p.batches {
+                line(String(format: "epoch %d/%d batch %d/%d loss %.4f acc %.4f %.0fs", p.epoch + 1, epochs,
+                            p.batch, p.batches, p.loss, p.accuracy, p.elapsedSeconds))
+            }
+            return
+        }
         let now = Date()
         guard p.batch == p.batches || now.timeIntervalSince(lastDraw) > 0.2 else { return }
         lastDraw = now

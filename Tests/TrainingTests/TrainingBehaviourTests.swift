@@ -31,12 +31,13 @@ import Training
     @Test(arguments: [Architecture.cnn(channels: [4, 8, 8], hidden: 16), .lstm(hidden: 16),
                       .attention(width: 16, blocks: 1, heads: 2, mlpHidden: 32)])
     func aFewStepsOnASmallSubsetLowerTheLoss(architecture: Architecture) throws {
-        let data = try Self.subset(.train, 512)
-        let trainer = try Trainer(architecture: architecture, options: TrainingOptions(epochs: 3, learningRate: 3e-3, seed: 3))
+        let data = try Self.subset(.train, 1024)
+        let options = TrainingOptions(epochs: 4, learningRate: 5e-3, schedule: .constant, seed: 3)
+        let trainer = try Trainer(architecture: architecture, options: options)
         let before = trainer.evaluate(data).loss
-        for epoch in 0..<3 { _ = trainer.trainEpoch(data, epoch: epoch) }
+        for epoch in 0..<4 { _ = trainer.trainEpoch(data, epoch: epoch) }
         let after = trainer.evaluate(data).loss
-        #expect(after < before * 0.8, "loss went from \(before) to \(after)")
+        #expect(after < before * 0.85, "loss went from \(before) to \(after)")
     }
 
     @Test func oneAndTwoThreadsComputeTheSameFirstStep() throws {
@@ -58,8 +59,8 @@ import Training
     @Test func trainWriteReadAndEvaluateWithTheEngineEndToEnd() throws {
         let train = try Self.subset(.train, 2000), test = try Self.subset(.test, 500)
         let architecture = Architecture.cnn(channels: [8, 16, 16], hidden: 32)
-        let trainer = try Trainer(architecture: architecture, options: TrainingOptions(epochs: 2, learningRate: 2e-3, seed: 4))
-        for epoch in 0..<2 { _ = trainer.trainEpoch(train, epoch: epoch) }
+        let trainer = try Trainer(architecture: architecture, options: TrainingOptions(epochs: 3, learningRate: 3e-3, seed: 4))
+        for epoch in 0..<3 { _ = trainer.trainEpoch(train, epoch: epoch) }
         let measured = trainer.evaluate(test)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("trainer-e2e-\(getpid()).inferd").path
         defer { try? FileManager.default.removeItem(atPath: path) }
