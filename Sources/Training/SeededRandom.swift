@@ -29,7 +29,7 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     }
 
     /// A seeded Fisher–Yates permutation of `0..<count`, written into `order`.
-    mutating func shuffle(_ order: inout [Int32]) {
+    public mutating func shuffle(_ order: inout [Int32]) {
         guard order.count > 1 else { return }
         for i in stride(from: order.count - 1, to: 0, by: -1) {
             let j = Int(next() % UInt64(i + 1))
