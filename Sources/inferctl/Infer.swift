@@ -42,7 +42,7 @@ struct Infer: ParsableCommand {
         var labels: [Int] = []
         if let fashionIndex {
             guard perSample == 784 else { throw ValidationError("model \(model) takes \(shape), not a 28×28 image") }
-            let test = try failing { try FashionMNISTTestSet.load() }
+            let test = try failing { try FashionMNIST.load(.test) }
             guard fashionIndex >= 0, fashionIndex + count <= test.count else {
                 throw ValidationError("--fashion-index + --count must stay within 0..<\(test.count)")
             }
