@@ -1,0 +1,70 @@
+import Kernels
+import Testing
+
+/// The vectorized nonlinearities against Double libm over [-20, 20] (200 001 points), checking
+/// the maximum errors stated on `ActivationF32`.
+@Suite struct ActivationsF32Tests {
+    static let grid: [Float] = (0...200_000).map { -20 + Float($0) * 0.0002 }
+
+    static func worstError(_ activation: ActivationF32, relativeTo scale: (Float) -> Float = { _ in 1 }) -> Float {
+        var values = grid
+        activation.apply(&values, count: values.count)
+        return zip(grid, values).map { x, y in abs(y - activationF32Reference(activation, x)) / scale(x) }.max()!
+    }
+
+    @Test func sigmoidIsWithinOneTenMillionth() {
+        let error = Self.worstError(.sigmoid)
+        print("sigmoid max abs error \(error)")
+        #expect(error <= 1e-7)
+    }
+
+    @Test func tanhIsWithinTwoAndAHalfTenMillionths() {
+        let error = Self.worstError(.tanh)
+        print("tanh max abs error \(error)")
+        #expect(error <= 2.5e-7)
+    }
+
+    @Test func geluIsWithinThreeTenMillionthsScaledByMagnitude() {
+        let error = Self.worstError(.gelu) { max(1, abs($0)) }
+        print("gelu max abs error / max(1,|x|) \(error)")
+        #expect(error <= 3e-7)
+    }
+
+    @Test func reluIsExact() {
+        #expect(Self.worstError(.relu) == 0)
+    }
+
+    @Test func expIsWithinThreeTenMillionthsRelative() {
+        let grid = (0...100_000).map { -80 + Float($0) * 0.0016 }
+        let error = grid.map { x in
+            abs(expF32x8(SIMD8(repeating: x))[0] - expF32Reference(x)) / expF32Reference(x)
+        }.max()!
+        print("exp max relative error \(error)")
+        #expect(error <= 3e-7)
+    }
+
+    @Test(arguments: awkwardSizes)
+    func inPlaceApplicationCoversTailsAndNothingMore(count: Int) {
+        var data = TestData(seed: UInt64(count))
+        let input = data.floats(count, in: -4, 4)
+        var buffer = input + [123]
+        ActivationF32.tanh.apply(&buffer, count: count)
+        #expect(buffer[count] == 123)
+        for i in 0..<count { #expect(abs(buffer[i] - activationF32Reference(.tanh, input[i])) <= 3e-7) }
+    }
+
+    @Test func nonFiniteInputsSaturateOrPropagateWithoutTrapping() {
+        var values: [Float] = [.nan, .infinity, -.infinity, .greatestFiniteMagnitude, -.greatestFiniteMagnitude]
+        var sig = values
+        ActivationF32.sigmoid.apply(&sig, count: sig.count)
+        #expect(sig[0].isNaN)
+        #expect(sig[1] == 1 && sig[3] == 1)
+        #expect(sig[2] >= 0 && sig[2] < 1e-37 && sig[4] >= 0 && sig[4] < 1e-37)
+        var th = values
+        ActivationF32.tanh.apply(&th, count: th.count)
+        #expect(Array(th[1...]) == [1, -1, 1, -1])
+        ActivationF32.gelu.apply(&values, count: values.count)
+        #expect(values[0].isNaN)
+        #expect(Array(values[1...]) == [.infinity, 0, .greatestFiniteMagnitude, 0])
+    }
+}

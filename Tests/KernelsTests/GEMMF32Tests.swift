@@ -1,0 +1,90 @@
+import Kernels
+import Testing
+
+/// The optimized FP32 GEMM (packed 6×16 and one-row kernels, epilogues) against the scalar
+/// reference on sizes that leave partial tiles in every direction.
+@Suite struct GEMMF32Tests {
+    /// Error bound for a k-term float dot product with inputs in [-1, 1].
+    static func tolerance(k: Int) -> Float { Float(k + 1) * 1e-6 }
+
+    @Test(arguments: awkwardSizes, awkwardSizes)
+    func unpackedGEMMMatchesReference(m: Int, n: Int) {
+        var data = TestData(seed: UInt64(m * 100 + n))
+        for k in awkwardSizes + [300] {
+            let a = data.floats(m * k), b = data.floats(k * n), start = data.floats(m * n)
+            for accumulate in [false, true] {
+                var expected = start, actual = start
+                gemmF32Reference(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &expected, ldc: n, accumulate: accumulate)
+                gemmF32(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &actual, ldc: n, accumulate: accumulate)
+                #expect(maxAbsDifference(actual, expected) <= Self.tolerance(k: k), "m \(m) n \(n) k \(k) acc \(accumulate)")
+            }
+        }
+    }
+
+    @Test func leadingDimensionsLargerThanTheMatrixAreRespected() {
+        var data = TestData(seed: 9)
+        let (m, n, k, lda, ldb, ldc) = (13, 19, 21, 25, 23, 31)
+        let a = data.floats(m * lda), b = data.floats(k * ldb)
+        var expected = [Float](repeating: 7, count: m * ldc), actual = expected
+        gemmF32Reference(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: &expected, ldc: ldc)
+        gemmF32(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: &actual, ldc: ldc)
+        #expect(maxAbsDifference(actual, expected) <= Self.tolerance(k: k))
+        // Columns beyond n in each row of C are untouched.
+        #expect((0..<m).allSatisfy { i in (n..<ldc).allSatisfy { actual[i * ldc + $0] == 7 } })
+    }
+
+    @Test(arguments: [1, 2, 5, 6, 7, 17, 33])
+    func prepackedWeightsWithFusedBiasAndActivationMatchReference(m: Int) {
+        var data = TestData(seed: UInt64(m))
+        for (n, k) in [(1, 1), (10, 64), (17, 33), (64, 288), (33, 7)] {
+            let a = data.floats(m * k), w = data.floats(k * n), bias = data.floats(n)
+            var packed = [Float](repeating: .nan, count: gemmF32PackedBSize(k: k, n: n))
+            packBF32(k: k, n: n, b: w, rowStride: n, columnStride: 1, into: &packed)
+            var workspace = [Float](repeating: .nan, count: gemmF32PackedASize(m: m, k: k))
+            for activation in [ActivationF32.none, .relu, .gelu] {
+                var expected = [Float](repeating: 0, count: m * n)
+                gemmF32Reference(m: m, n: n, k: k, a: a, lda: k, b: w, ldb: n, c: &expected, ldc: n)
+                for i in 0..<m * n { expected[i] = activationF32Reference(activation, expected[i] + bias[i % n]) }
+                var actual = [Float](repeating: .nan, count: m * n)
+                bias.withUnsafeBufferPointer { biasPointer in
+                    gemmF32(m: m, n: n, k: k, a: a, lda: k, packedB: packed, c: &actual, ldc: n,
+                            epilogue: GEMMF32Epilogue(columnBias: biasPointer.baseAddress, activation: activation),
+                            workspace: &workspace)
+                }
+                #expect(maxAbsDifference(actual, expected) <= Self.tolerance(k: k) + 1e-6, "m \(m) n \(n) k \(k) \(activation)")
+            }
+        }
+    }
+
+    @Test func bothOperandsPackedWithRowBiasAndTransposedSources() {
+        var data = TestData(seed: 3)
+        let (m, n, k) = (17, 33, 29)
+        let aT = data.floats(k * m), bT = data.floats(n * k), bias = data.floats(m)  // A and B stored transposed
+        var a = [Float](repeating: 0, count: m * k), b = [Float](repeating: 0, count: k * n)
+        for i in 0..<m { for p in 0..<k { a[i * k + p] = aT[p * m + i] } }
+        for p in 0..<k { for j in 0..<n { b[p * n + j] = bT[j * k + p] } }
+        var expected = [Float](repeating: 0, count: m * n)
+        gemmF32Reference(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &expected, ldc: n)
+        for i in 0..<m * n { expected[i] = max(0, expected[i] + bias[i / n]) }
+        var packedA = [Float](repeating: 0, count: gemmF32PackedASize(m: m, k: k))
+        var packedB = [Float](repeating: 0, count: gemmF32PackedBSize(k: k, n: n))
+        packAF32(m: m, k: k, a: aT, rowStride: 1, columnStride: m, into: &packedA)
+        packBF32(k: k, n: n, b: bT, rowStride: 1, columnStride: k, into: &packedB)
+        var actual = [Float](repeating: 0, count: m * n)
+        bias.withUnsafeBufferPointer { rowBias in
+            gemmF32Packed(m: m, n: n, k: k, packedA: packedA, packedB: packedB, c: &actual, ldc: n,
+                          epilogue: GEMMF32Epilogue(rowBias: rowBias.baseAddress, activation: .relu))
+        }
+        #expect(maxAbsDifference(actual, expected) <= Self.tolerance(k: k))
+    }
+
+    @Test func depthBeyondOneCacheBlockAccumulatesAcrossBlocks() {
+        var data = TestData(seed: 11)
+        let (m, n, k) = (7, 17, 600)
+        let a = data.floats(m * k), b = data.floats(k * n)
+        var expected = [Float](repeating: 0, count: m * n), actual = expected
+        gemmF32Reference(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &expected, ldc: n)
+        gemmF32(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &actual, ldc: n)
+        #expect(maxAbsDifference(actual, expected) <= Self.tolerance(k: k))
+    }
+}
