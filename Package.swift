@@ -72,7 +72,7 @@ let package = Package(
             swiftSettings: hotFlags),
 
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"], swiftSettings: hotFlags),
-        .testTarget(name: "EngineTests", dependencies: ["Engine"], resources: [.copy("Fixtures")], swiftSettings: hotFlags),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "CAllocationCounter"], resources: [.copy("Fixtures")], swiftSettings: hotFlags),
         .testTarget(name: "ModelFileTests", dependencies: ["ModelFile", "Engine"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "ModelFile", "Engine"], swiftSettings: hotFlags),
         .testTarget(name: "ServerTests", dependencies: ["Server", "ModelFile", "Engine"]),

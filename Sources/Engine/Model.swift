@@ -14,6 +14,7 @@ public final class Model: @unchecked Sendable {
     let inputCount: Int
     let outputCount: Int
     let lanes: [Lane]
+    private let pool: WorkerPool?
 
     public var precision: Precision { weights.precision }
 
@@ -28,9 +29,22 @@ public final class Model: @unchecked Sendable {
         outputShape = try architecture.outputShape()
         inputCount = inputShape.reduce(1, *)
         outputCount = outputShape.reduce(1, *)
-        let packer = WeightPacker(weights: weights, rowCapacity: maxBatch * architecture.rowsPerSampleBound())
-        lanes = [try Lane(architecture: architecture, packer: packer, capacity: maxBatch)]
+        // Each thread gets its own lane (steps and buffers). FP32 lanes share the packed weights;
+        // int8 matrices carry their own scratch, so each int8 lane packs its own.
+        let laneCount = min(threads, maxBatch)
+        let rowCapacity = maxBatch * architecture.rowsPerSampleBound()
+        let shared = WeightPacker(weights: weights, rowCapacity: rowCapacity)
+        var lanes: [Lane] = []
+        for index in 0..<laneCount {
+            let capacity = index == 0 ? maxBatch : (maxBatch + laneCount - 1) / laneCount
+            let packer = weights.precision == .fp32 || index == 0 ? shared : WeightPacker(weights: weights, rowCapacity: rowCapacity)
+            lanes.append(try Lane(architecture: architecture, packer: packer, capacity: capacity))
+        }
+        self.lanes = lanes
+        pool = laneCount > 1 ? WorkerPool(lanes: lanes) : nil
     }
+
+    deinit { pool?.shutDown() }
 
     /// Every activation point `run(input:batch:output:observe:)` reports, in execution order.
     public var activationPoints: [ActivationPoint] { lanes[0].points }
@@ -38,13 +52,25 @@ public final class Model: @unchecked Sendable {
     /// Runs `batch` samples: `input.count` must be `batch × product(inputShape)`; writes
     /// `batch × product(outputShape)` floats to the front of `output`. Allocates nothing.
     public func run(input: UnsafeBufferPointer<Float>, batch: Int, output: UnsafeMutableBufferPointer<Float>) throws(EngineError) {
-        try run(input: input, batch: batch, output: output, observe: { _, _ in })
+        try validate(input: input, batch: batch, output: output)
+        guard let x = input.baseAddress, let y = output.baseAddress else { return }
+        if let pool, batch > 1 {
+            pool.run(x, y, batch: batch, inputCount: inputCount, outputCount: outputCount)
+        } else {
+            lanes[0].run(x, y, batch: batch, observe: { _, _ in })
+        }
     }
 
     /// Like `run(input:batch:output:)`, also handing every activation point to `observe` as it is
-    /// computed (for tests, calibration and debugging).
+    /// computed (for tests, calibration and debugging). Runs on the calling thread only.
     public func run(input: UnsafeBufferPointer<Float>, batch: Int, output: UnsafeMutableBufferPointer<Float>,
                     observe: ActivationObserver) throws(EngineError) {
+        try validate(input: input, batch: batch, output: output)
+        guard let x = input.baseAddress, let y = output.baseAddress else { return }
+        lanes[0].run(x, y, batch: batch, observe: observe)
+    }
+
+    private func validate(input: UnsafeBufferPointer<Float>, batch: Int, output: UnsafeMutableBufferPointer<Float>) throws(EngineError) {
         guard batch >= 1, batch <= maxBatch else { throw .batchOutOfRange(maximum: maxBatch, actual: batch) }
         guard input.count == batch * inputCount else {
             throw .elementCountMismatch(buffer: "input for batch \(batch) of \(inputShape)",
@@ -54,8 +80,6 @@ public final class Model: @unchecked Sendable {
             throw .elementCountMismatch(buffer: "output for batch \(batch) of \(outputShape)",
                                         expected: batch * outputCount, actual: output.count)
         }
-        guard let x = input.baseAddress, let y = output.baseAddress else { return }
-        lanes[0].run(x, y, batch: batch, observe: observe)
     }
 
     /// Convenience form that allocates its result.

@@ -47,6 +47,19 @@ import Testing
         }
     }
 
+    @Test(arguments: models, [2, 3])
+    func workerThreadsSplittingTheBatchGiveTheSameProbabilities(model: String, threads: Int) throws {
+        let golden = try GoldenFixture(model)
+        let engine = try Model(architecture: golden.architecture, weights: golden.weightSet(), maxBatch: 8, threads: threads)
+        let input = try golden.floats("input.f32"), expected = try golden.floats("probs.f32")
+        for _ in 0..<3 {
+            #expect(Self.maxDeviation(try engine.run(input, batch: 8), expected) <= 1e-4)
+        }
+        let size = engine.inputShape.reduce(1, *)
+        let five = try engine.run(Array(input[..<(5 * size)]), batch: 5)
+        #expect(Self.maxDeviation(five, Array(expected[..<50])) <= 1e-4)
+    }
+
     @Test(arguments: models)
     func everyActivationOfSampleZeroMatches(model: String) throws {
         let golden = try GoldenFixture(model)
