@@ -47,7 +47,7 @@ public enum TrainingCharts {
                 let xy = point.split(separator: ",")
                 s += "<circle cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"2.5\" fill=\"\(color)\"/>\n"
             }
-            s += "<text x=\"\(x + width - 60)\" y=\"\(y + 16 + 14 * index)\" fill=\"\(color)\">\(name)</text>\n"
+            s += "<text x=\"\(x + width - 90 + 45 * index)\" y=\"\(y - 8)\" fill=\"\(color)\">■ \(name)</text>\n"
         }
         return s
     }

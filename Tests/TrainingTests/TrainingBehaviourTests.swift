@@ -56,7 +56,7 @@ import Training
         }
     }
 
-    @Test func trainWriteReadAndEvaluateWithTheEngineEndToEnd() throws {
+    @Test func trainQuantizeAndEvaluateWithTheEngineEndToEnd() throws {
         let train = try Self.subset(.train, 2000), test = try Self.subset(.test, 500)
         let architecture = Architecture.cnn(channels: [8, 16, 16], hidden: 32)
         let trainer = try Trainer(architecture: architecture, options: TrainingOptions(epochs: 3, learningRate: 3e-3, seed: 4))
@@ -73,5 +73,12 @@ import Training
         #expect(abs(served.accuracy - measured.accuracy) <= 0.002,
                 "engine \(served.accuracy) vs trainer \(measured.accuracy)")
         #expect(served.samples == 500)
+
+        let calibration = Array(train.images[0..<(200 * FashionMNIST.pixelsPerImage)])
+        let int8 = try file.weights.quantized(for: file.architecture, calibrationSamples: calibration, sampleCount: 200)
+        #expect(int8.precision == .int8)
+        let quantized = try Evaluation.of(Model(architecture: file.architecture, weights: int8, maxBatch: 50), on: test)
+        #expect(abs(quantized.accuracy - served.accuracy) <= 0.03,
+                "int8 \(quantized.accuracy) vs fp32 \(served.accuracy)")
     }
 }
