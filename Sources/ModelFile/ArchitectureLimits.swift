@@ -8,6 +8,8 @@ enum ArchitectureLimits {
     static let maxWindow = 1 << 12
     /// Largest per-sample activation, in elements (256 MiB of floats).
     static let maxActivationElements = 1 << 26
+    /// Most tokens an encoder block attends over, so its T×T attention scores stay bounded.
+    static let maxTokens = 1 << 12
 
     /// The parameters the architecture needs, after checking every hyperparameter and every
     /// intermediate shape; the reason for a failure is one line naming the layer.
@@ -26,6 +28,9 @@ enum ArchitectureLimits {
             if let problem = problem(in: layer) { return .failure(.init("layer \(layer.name): \(problem)")) }
             guard names.insert(layer.name).inserted else {
                 return .failure(.init("layer name \(layer.name) is used twice"))
+            }
+            if case .encoderBlock = layer, shape.count == 2, shape[0] > maxTokens {
+                return .failure(.init("layer \(layer.name): \(shape[0]) tokens, at most \(maxTokens) allowed"))
             }
             parameters += layer.parameters(input: shape)
             do {

@@ -67,9 +67,10 @@ public final class DecodedContainer: @unchecked Sendable {
 
     /// The JSON header bytes.
     public var header: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: payload[0..<Int(preamble.headerLength)]) }
-    /// The data section.
+    /// The data section; empty when the payload ends before the header's padding does.
     public var data: UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(rebasing: payload[Container.dataOffset(headerLength: Int(preamble.headerLength))...])
+        let start = min(Container.dataOffset(headerLength: Int(preamble.headerLength)), payload.count)
+        return UnsafeRawBufferPointer(rebasing: payload[start...])
     }
 
     /// Checks preamble, section lengths and signature (before touching the payload), then decompresses.

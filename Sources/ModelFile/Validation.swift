@@ -13,6 +13,8 @@ enum Validation {
     }
 
     static let int8Range: ClosedRange<Int32> = -128...127
+    /// Activations may be stored as int8 or, for the u8·s8 kernels, as uint8.
+    static let activationZeroPointRange: ClosedRange<Int32> = -128...255
 
     /// Full check of a decoded header against the data section it describes.
     static func check(_ header: Header, data: UnsafeRawBufferPointer, path: String) throws(ModelFileError) {
@@ -68,9 +70,9 @@ enum Validation {
         for (point, parameters) in activations.sorted(by: { $0.key < $1.key }) {
             guard !point.isEmpty else { throw .badQuantization(path: path, name: "\"\"", reason: "empty activation point name") }
             try checkScale(parameters.scale, name: point, path: path)
-            guard int8Range.contains(parameters.zeroPoint) else {
+            guard activationZeroPointRange.contains(parameters.zeroPoint) else {
                 throw .badQuantization(path: path, name: point,
-                                       reason: "zero point \(parameters.zeroPoint) outside \(int8Range)")
+                                       reason: "zero point \(parameters.zeroPoint) outside \(activationZeroPointRange)")
             }
         }
     }

@@ -1,3 +1,4 @@
+import CZstd
 import Crypto
 import Engine
 import Foundation
@@ -120,9 +121,17 @@ struct ContentValidationTests {
         #expect(kind(hugeInput) == "badArchitecture")
     }
 
+    @Test("An encoder block over more than 4096 tokens is refused (its T×T scores would be unbounded)")
+    func tooManyTokens() throws {
+        let vit = try SampleModels.fp32(.attention())
+        let wide = try Corruption.withHeader(of: vit) { $0.architecture.inputShape = [1, 28 * 24, 28 * 24] }
+        #expect(Corruption.rejection(of: wide) == .badArchitecture(
+            path: "corrupt.inferd", reason: "layer block0: 28224 tokens, at most 4096 allowed"))
+    }
+
     @Test("Bad quantization parameters are refused", arguments: [
         "zero scale", "negative scale", "wrong scale count", "zero point out of range", "zero point count",
-        "scales on a float tensor", "activation scale", "activation zero point",
+        "scales on a float tensor", "activation scale", "activation zero point below", "activation zero point above",
     ])
     func badQuantization(label: String) throws {
         let bytes = try Corruption.withHeader(of: model) { h in
@@ -134,7 +143,8 @@ struct ContentValidationTests {
             case "zero point count": h.tensors[0].zeroPoints = [0, 0]
             case "scales on a float tensor": h.tensors[1].scales = [1]
             case "activation scale": h.activations["fc"] = .init(scale: 0, zeroPoint: 0)
-            default: h.activations["fc"] = .init(scale: 1, zeroPoint: -129)
+            case "activation zero point below": h.activations["fc"] = .init(scale: 1, zeroPoint: -129)
+            default: h.activations["fc"] = .init(scale: 1, zeroPoint: 256)
             }
         }
         #expect(kind(bytes) == "badQuantization", "\(label)")
@@ -172,5 +182,36 @@ struct ContentValidationTests {
         var fp32WithActivations = try SampleModels.fp32(.lstm())
         fp32WithActivations.weights.activations = ["x": .init(scale: 1, zeroPoint: 0)]
         #expect(throws: ModelFileError.self) { try fp32WithActivations.encoded() }
+    }
+}
+
+@Suite("Hand-built frames a writer would never produce")
+struct HandBuiltFrameTests {
+    /// A file whose payload is exactly `payload`, compressed by libzstd with the content checksum.
+    static func file(headerLength: Int, payload: [UInt8]) -> [UInt8] {
+        let context = ZSTD_createCCtx()
+        defer { ZSTD_freeCCtx(context) }
+        ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 1)
+        var frame = [UInt8](repeating: 0, count: ZSTD_compressBound(payload.count))
+        let size = ZSTD_compress2(context, &frame, frame.count, payload, payload.count)
+        frame.removeSubrange(size...)
+        return Preamble(flags: 0, headerLength: UInt64(headerLength), payloadLength: UInt64(frame.count)).bytes + frame
+    }
+
+    @Test("A payload that ends inside the header's padding has an empty data section, not a crash")
+    func payloadEndsInPadding() throws {
+        let header = Header(name: "probe", version: 1, precision: .fp32,
+                            architecture: Architecture(inputShape: [10], layers: [.softmax(name: "softmax")]),
+                            metadata: [:], activations: [:], tensors: [])
+        let json = Array(try JSONEncoder().encode(header))
+        #expect(json.count % 64 != 0)
+        let model = try ModelFile.decode(Self.file(headerLength: json.count, payload: json))
+        #expect(model.weights.tensors.isEmpty)
+        let withTensor = Header(name: "probe", version: 1, precision: .fp32,
+                                architecture: Architecture(inputShape: [10], layers: [.dense(Dense(name: "fc", outFeatures: 2))]),
+                                metadata: [:], activations: [:],
+                                tensors: [TensorEntry(name: "fc.bias", dtype: .float32, shape: [2], offset: 0, byteCount: 8)])
+        let json2 = Array(try JSONEncoder().encode(withTensor))
+        #expect(Corruption.kind(Corruption.rejection(of: Self.file(headerLength: json2.count, payload: json2))) == "badTensor")
     }
 }

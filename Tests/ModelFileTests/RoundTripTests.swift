@@ -32,6 +32,13 @@ struct RoundTripTests {
         #expect(read.weights.activations == model.weights.activations)
     }
 
+    @Test("uint8 activation zero points (u8·s8 kernels) are kept")
+    func uint8ActivationZeroPoints() throws {
+        var model = try SampleModels.int8(.lstm())
+        model.weights.activations["fc"] = QuantizationParameters(scale: 0.02, zeroPoint: 255)
+        #expect(try ModelFile.decode(model.encoded()) == model)
+    }
+
     @Test("Encoding is deterministic: the same model gives the same bytes")
     func deterministic() throws {
         let model = try SampleModels.int8(.cnn())
