@@ -43,8 +43,13 @@ ensure_base_root() {
 boot_container() {
     container_work=$(mktemp -d /tmp/inferd-nspawn.XXXXXX)
     mkdir "$container_work/upper" "$container_work/work" "$container_work/root"
-    mount -t overlay overlay -o "lowerdir=$container_cache/base,upperdir=$container_work/upper,workdir=$container_work/work" \
-        "$container_work/root"
+    # An overlay keeps the cached root pristine at no cost; where overlayfs cannot stack (e.g. /tmp
+    # itself on overlayfs) a copy does the same in a few seconds.
+    if ! mount -t overlay overlay -o "lowerdir=$container_cache/base,upperdir=$container_work/upper,workdir=$container_work/work" \
+        "$container_work/root" 2>/dev/null; then
+        echo "note: overlayfs unavailable here; copying the cached root"
+        cp -a "$container_cache/base/." "$container_work/root/"
+    fi
     local started=$(date +%s%N)
     systemd-nspawn -b -D "$container_work/root" --register=no --keep-unit -M "$container_name" \
         --console=passive "$@" >"$container_work/console.log" 2>&1 &
@@ -88,7 +93,9 @@ shutdown_container() {
     fi
     container_nspawn=""
     if [ -n "$container_work" ]; then
-        umount "$container_work/root" 2>/dev/null || umount -l "$container_work/root" 2>/dev/null || true
+        if mountpoint -q "$container_work/root"; then
+            umount "$container_work/root" 2>/dev/null || umount -l "$container_work/root" 2>/dev/null || true
+        fi
         rm -rf "$container_work"
         container_work=""
     fi
