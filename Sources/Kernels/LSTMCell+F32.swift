@@ -3,18 +3,31 @@
 public func lstmCellF32(hidden: Int, gates: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
                         h: UnsafeMutablePointer<Float>) {
     var j = 0
-    while j < hidden {
-        let n = min(8, hidden - j)
-        let i = sigmoidF32x8(loadF32x8(gates + j, count: n))
-        let f = sigmoidF32x8(loadF32x8(gates + hidden + j, count: n))
-        let g = tanhF32x8(loadF32x8(gates + 2 * hidden + j, count: n))
-        let o = sigmoidF32x8(loadF32x8(gates + 3 * hidden + j, count: n))
-        var cell = i * g
-        cell.addProduct(f, loadF32x8(c + j, count: n))
-        storeF32x8(cell, c + j, count: n)
-        storeF32x8(o * tanhF32x8(cell), h + j, count: n)
+    while j + 8 <= hidden {
+        let (cell, out) = lstmCellF32x8(loadF32x8(gates + j), loadF32x8(gates + hidden + j),
+                                        loadF32x8(gates + 2 * hidden + j), loadF32x8(gates + 3 * hidden + j),
+                                        loadF32x8(c + j))
+        storeF32x8(cell, c + j)
+        storeF32x8(out, h + j)
         j += 8
     }
+    if j < hidden {
+        let n = hidden - j
+        let (cell, out) = lstmCellF32x8(loadF32x8(gates + j, count: n), loadF32x8(gates + hidden + j, count: n),
+                                        loadF32x8(gates + 2 * hidden + j, count: n),
+                                        loadF32x8(gates + 3 * hidden + j, count: n), loadF32x8(c + j, count: n))
+        storeF32x8(cell, c + j, count: n)
+        storeF32x8(out, h + j, count: n)
+    }
+}
+
+/// Eight lanes of the cell update: returns the new cell state and hidden state.
+@inline(__always)
+func lstmCellF32x8(_ i: SIMD8<Float>, _ f: SIMD8<Float>, _ g: SIMD8<Float>, _ o: SIMD8<Float>,
+                   _ c: SIMD8<Float>) -> (SIMD8<Float>, SIMD8<Float>) {
+    var cell = sigmoidF32x8(i) * tanhF32x8(g)
+    cell.addProduct(sigmoidF32x8(f), c)
+    return (cell, sigmoidF32x8(o) * tanhF32x8(cell))
 }
 
 /// Scalar reference for `lstmCellF32`, in Double.

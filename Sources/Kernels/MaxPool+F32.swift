@@ -8,8 +8,19 @@ public func maxPoolF32(_ g: Conv2DGeometry, x: UnsafePointer<Float>, y: UnsafeMu
             let corner = x + oy * g.strideY * g.rowStride + ox * g.strideX * g.columnStride
             if g.channelStride == 1 {
                 var c = 0
-                while c < channels {
-                    let n = min(8, channels - c)
+                while c + 8 <= channels {
+                    var best = loadF32x8(corner + c)
+                    for ky in 0..<g.kernelHeight {
+                        for kx in 0..<g.kernelWidth {
+                            let v = loadF32x8(corner + ky * g.rowStride + kx * g.columnStride + c)
+                            best = best.replacing(with: v, where: v .> best)
+                        }
+                    }
+                    storeF32x8(best, out + c)
+                    c += 8
+                }
+                if c < channels {
+                    let n = channels - c
                     var best = loadF32x8(corner + c, count: n)
                     for ky in 0..<g.kernelHeight {
                         for kx in 0..<g.kernelWidth {
@@ -18,7 +29,6 @@ public func maxPoolF32(_ g: Conv2DGeometry, x: UnsafePointer<Float>, y: UnsafeMu
                         }
                     }
                     storeF32x8(best, out + c, count: n)
-                    c += 8
                 }
             } else {
                 for c in 0..<channels {

@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test(arguments: [(1, 7, 7, 3, 1, 0), (3, 17, 9, 3, 2, 1), (5, 8, 8, 1, 1, 0), (7, 33, 33, 5, 3, 2), (2, 4, 4, 4, 4, 0)])
-    func convolutionMatchesReferenceInBothInputLayouts(c: Int, h: Int, w: Int, kernel: Int, stride: Int, pad: Int) {
+    func indirectAndIm2colConvolutionsMatchReferenceInBothInputLayouts(c: Int, h: Int, w: Int, kernel: Int, stride: Int, pad: Int) {
         var data = TestData(seed: UInt64(c * 1000 + h))
         for outChannels in [1, 17, 33] {
             let chw = data.floats(c * h * w), weights = data.floats(outChannels * c * kernel * kernel), bias = data.floats(outChannels)
@@ -59,14 +59,19 @@ import Testing
                                                              stride: (stride, stride), padding: (pad, pad), channelsLast: true), hwc)] {
                 var packed = [Float](repeating: 0, count: gemmF32PackedBSize(k: g.windowSize, n: outChannels))
                 packConv2DWeightsF32(outChannels: outChannels, g, weights: weights, into: &packed)
-                var workspace = [Float](repeating: 0, count: gemmF32PackedASize(m: g.positions, k: g.windowSize))
-                var y = [Float](repeating: .nan, count: g.positions * outChannels)
+                var workspace = [Float](repeating: 0, count: max(gemmF32PackedASize(m: g.positions, k: g.windowSize),
+                                                                  conv2dF32WorkspaceSize(g)))
+                var indirect = [Float](repeating: .nan, count: g.positions * outChannels), viaIm2col = indirect
                 bias.withUnsafeBufferPointer { b in
                     conv2dF32(g, outChannels: outChannels, x: x, packedWeights: packed, bias: b.baseAddress,
-                              activation: .relu, y: &y, workspace: &workspace)
+                              activation: .relu, y: &indirect, workspace: &workspace)
+                    conv2dIm2colF32(g, outChannels: outChannels, x: x, packedWeights: packed, bias: b.baseAddress,
+                                    activation: .relu, y: &viaIm2col, workspace: &workspace)
                 }
-                #expect(maxAbsDifference(Self.channelsFirst(y, channels: outChannels), expected) <= 1e-5,
-                        "c \(c) \(h)x\(w) k \(kernel) s \(stride) p \(pad) o \(outChannels)")
+                for y in [indirect, viaIm2col] {
+                    #expect(maxAbsDifference(Self.channelsFirst(y, channels: outChannels), expected) <= 1e-5,
+                            "c \(c) \(h)x\(w) k \(kernel) s \(stride) p \(pad) o \(outChannels)")
+                }
             }
         }
     }

@@ -1,6 +1,6 @@
 import Kernels
 
-/// Conv2D and patch embedding: im2col into the packed-A layout, then one GEMM against the
+/// Conv2D and patch embedding: the indirect convolution kernel (no im2col matrix) against the
 /// weights packed at init, bias and activation fused. Output is channels-last `[OH·OW, O]`,
 /// which for a patch embedding is exactly the token matrix `[T, D]`.
 final class ConvolutionStep: Step {
@@ -19,7 +19,7 @@ final class ConvolutionStep: Step {
         self.activation = activation
         inputCount = geometry.channels * geometry.height * geometry.width
         outputCount = geometry.positions * weights.outputs
-        workspace = FloatBuffer(count: gemmF32PackedASize(m: geometry.positions, k: geometry.windowSize))
+        workspace = FloatBuffer(count: conv2dF32WorkspaceSize(geometry))
     }
 
     func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, observe: ActivationObserver) {

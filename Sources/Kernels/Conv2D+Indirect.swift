@@ -1,0 +1,113 @@
+/// Convolution micro-kernel without im2col: 6 output positions × 16 output channels, reading
+/// the input image directly. `base0…base5` are the offsets of each position's window corner;
+/// window element (ky, kx, c) is at `base + ky·rowStride + kx·columnStride + c·channelStride`.
+/// Same accumulators, broadcast and FMA scheme as `gemmF32_6x16`; B is the packed weight panel.
+@inline(never)
+public func conv2dF32_6x16(x: UnsafePointer<Float>,
+                           base0: Int, base1: Int, base2: Int, base3: Int, base4: Int, base5: Int,
+                           kernelHeight: Int, kernelWidth: Int, rowStride: Int, columnStride: Int,
+                           channels: Int, channelStride: Int, b: UnsafePointer<Float>,
+                           c: UnsafeMutablePointer<Float>, ldc: Int, row: Int, column: Int,
+                           rows: Int, columns: Int, epilogue: GEMMF32Epilogue) {
+    var c00 = SIMD8<Float>(), c01 = SIMD8<Float>()
+    var c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
+    var c20 = SIMD8<Float>(), c21 = SIMD8<Float>()
+    var c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
+    var c40 = SIMD8<Float>(), c41 = SIMD8<Float>()
+    var c50 = SIMD8<Float>(), c51 = SIMD8<Float>()
+    var bp = b
+    // One flat loop over (ky, kx, c); the window corner moves when a channel run ends. A single
+    // loop keeps the 12 accumulators in registers (nested loops made LLVM shuffle and spill them).
+    let p0 = x + base0, p1 = x + base1, p2 = x + base2, p3 = x + base3, p4 = x + base4, p5 = x + base5
+    var corner = 0, kx = 0, offset = 0, remaining = channels
+    let total = kernelHeight * kernelWidth * channels
+    let nextRow = rowStride - kernelWidth * columnStride
+    for _ in 0..<total {
+        let b0 = loadF32x8(bp), b1 = loadF32x8(bp + 8)
+        var s = SIMD8<Float>(repeating: p0[offset])
+        c00.addProduct(s, b0); c01.addProduct(s, b1)
+        s = SIMD8<Float>(repeating: p1[offset])
+        c10.addProduct(s, b0); c11.addProduct(s, b1)
+        s = SIMD8<Float>(repeating: p2[offset])
+        c20.addProduct(s, b0); c21.addProduct(s, b1)
+        s = SIMD8<Float>(repeating: p3[offset])
+        c30.addProduct(s, b0); c31.addProduct(s, b1)
+        s = SIMD8<Float>(repeating: p4[offset])
+        c40.addProduct(s, b0); c41.addProduct(s, b1)
+        s = SIMD8<Float>(repeating: p5[offset])
+        c50.addProduct(s, b0); c51.addProduct(s, b1)
+        bp += 16
+        offset &+= channelStride
+        remaining &-= 1
+        if remaining == 0 {
+            remaining = channels
+            kx &+= 1
+            corner &+= columnStride
+            if kx == kernelWidth {
+                kx = 0
+                corner &+= nextRow
+            }
+            offset = corner
+        }
+    }
+    let e = epilogue
+    e.storeRow(c00, c01, row: row, column: column, columns: columns, c: c, accumulate: false)
+    if rows > 1 { e.storeRow(c10, c11, row: row + 1, column: column, columns: columns, c: c + ldc, accumulate: false) }
+    if rows > 2 { e.storeRow(c20, c21, row: row + 2, column: column, columns: columns, c: c + 2 * ldc, accumulate: false) }
+    if rows > 3 { e.storeRow(c30, c31, row: row + 3, column: column, columns: columns, c: c + 3 * ldc, accumulate: false) }
+    if rows > 4 { e.storeRow(c40, c41, row: row + 4, column: column, columns: columns, c: c + 4 * ldc, accumulate: false) }
+    if rows > 5 { e.storeRow(c50, c51, row: row + 5, column: column, columns: columns, c: c + 5 * ldc, accumulate: false) }
+}
+
+/// Floats of workspace `conv2dF32` needs: a zero-padded channels-last copy of the input when the
+/// convolution pads, otherwise none.
+public func conv2dF32WorkspaceSize(_ g: Conv2DGeometry) -> Int {
+    g.padY == 0 && g.padX == 0 ? 0 : (g.height + 2 * g.padY) * (g.width + 2 * g.padX) * g.channels
+}
+
+/// Convolution by the indirect micro-kernel (no im2col matrix), bias and activation fused:
+/// output channels-last `[OH·OW][outChannels]`; weights from `packConv2DWeightsF32`.
+/// Padding is handled by copying the input once into a zero-padded `workspace`.
+public func conv2dF32(_ g: Conv2DGeometry, outChannels: Int, x: UnsafePointer<Float>,
+                      packedWeights: UnsafePointer<Float>, bias: UnsafePointer<Float>?, activation: ActivationF32,
+                      y: UnsafeMutablePointer<Float>, workspace: UnsafeMutablePointer<Float>) {
+    var source = x, geometry = g
+    if g.padY > 0 || g.padX > 0 {
+        let height = g.height + 2 * g.padY, width = g.width + 2 * g.padX
+        workspace.update(repeating: 0, count: height * width * g.channels)
+        for iy in 0..<g.height {
+            for ix in 0..<g.width {
+                let out = workspace + ((iy + g.padY) * width + ix + g.padX) * g.channels
+                let src = x + iy * g.rowStride + ix * g.columnStride
+                for c in 0..<g.channels { out[c] = src[c * g.channelStride] }
+            }
+        }
+        source = UnsafePointer(workspace)
+        geometry = Conv2DGeometry(channels: g.channels, height: height, width: width,
+                                  kernel: (g.kernelHeight, g.kernelWidth), stride: (g.strideY, g.strideX), channelsLast: true)
+    }
+    let positions = g.positions, ow = g.outputWidth
+    let stepY = geometry.strideY * geometry.rowStride, stepX = geometry.strideX * geometry.columnStride
+    func base(_ position: Int) -> Int {
+        guard position < positions else { return 0 }
+        let oy = position / ow
+        return oy * stepY + (position - oy * ow) * stepX
+    }
+    let epilogue = GEMMF32Epilogue(columnBias: bias, activation: activation)
+    var j0 = 0
+    while j0 < outChannels {
+        let panel = packedWeights + j0 * g.windowSize
+        var i0 = 0
+        while i0 < positions {
+            conv2dF32_6x16(x: source, base0: base(i0), base1: base(i0 + 1), base2: base(i0 + 2),
+                           base3: base(i0 + 3), base4: base(i0 + 4), base5: base(i0 + 5),
+                           kernelHeight: geometry.kernelHeight, kernelWidth: geometry.kernelWidth,
+                           rowStride: geometry.rowStride, columnStride: geometry.columnStride,
+                           channels: geometry.channels, channelStride: geometry.channelStride, b: panel,
+                           c: y + i0 * outChannels + j0, ldc: outChannels, row: i0, column: j0,
+                           rows: min(6, positions - i0), columns: min(16, outChannels - j0), epilogue: epilogue)
+            i0 += 6
+        }
+        j0 += 16
+    }
+}
