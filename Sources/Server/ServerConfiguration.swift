@@ -15,7 +15,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var modelsDirectory: String
     /// Worker threads, each owning its own model instances. Default: the number of online cores.
     public var workers: Int
-    /// Largest batch a worker runs at once; 1 turns batching off. Default 8.
+    /// Largest batch a worker runs at once; 1 (the default) turns batching off. Each worker's model
+    /// instances preallocate buffers for this many samples, so it costs memory.
     public var maxBatch: Int
     /// Longest a request may wait for others to join its batch, in microseconds; 0 batches only
     /// what is already queued. Default 0.
@@ -45,7 +46,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         socketPath: String = "/run/inferd/inferd.sock",
         modelsDirectory: String = "/var/lib/inferd/models",
         workers: Int = ServerConfiguration.onlineCores,
-        maxBatch: Int = 8,
+        maxBatch: Int = 1,
         batchDelayMicroseconds: Int = 0,
         queueDepth: Int = 256,
         maxBodyBytes: Int = 16 << 20,

@@ -23,7 +23,7 @@ struct InferdCommand: ParsableCommand {
     var config: String?
     @Option(help: "Worker threads, each with its own model instances. (default: online cores)")
     var workers: Int?
-    @Option(help: "Largest batch one worker runs; 1 turns batching off. (default: 8)")
+    @Option(help: "Largest batch one worker runs; 1 turns batching off; more costs buffer memory per model and worker. (default: 1)")
     var maxBatch: Int?
     @Option(name: .customLong("batch-delay-us"), help: "Longest wait for a batch to fill, in µs. (default: 0)")
     var batchDelayMicroseconds: Int?
