@@ -3,7 +3,9 @@
 # AddressSanitizer in .build-fuzz, then fuzzes for 45 s from fresh seeds (valid small models of
 # every architecture and precision, plus header-level inputs behind a valid zstd frame) and
 # fails on any crash, sanitizer report, leak or timeout.
-# Cost in CI: about 4-6 min to build (swift-crypto is compiled again with coverage) plus 45 s.
+# Cost: a second, sanitized debug build of ModelFile and its dependencies into .build-fuzz (14 min
+# wall on the shared 2-core dev box at load average 15-19; an idle machine should need far less,
+# not measured) plus 45 s of fuzzing (~66,000 executions here).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # Kept on failure so the crashing inputs can be replayed.
