@@ -10,7 +10,7 @@ public func layerNormF32(rows: Int, columns: Int, x: UnsafePointer<Float>, y: Un
         var i = 0
         while i + 8 <= columns { sumV += loadF32x8(src + i); i += 8 }
         if i < columns { sumV += loadF32x8(src + i, count: columns - i) }
-        let mean = sumV.sum() * inverseCount
+        let mean = horizontalSum(sumV) * inverseCount
         var squares = SIMD8<Float>()
         i = 0
         while i + 8 <= columns {
@@ -23,7 +23,7 @@ public func layerNormF32(rows: Int, columns: Int, x: UnsafePointer<Float>, y: Un
                 .replacing(with: 0, where: SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) .>= Int32(columns - i))
             squares.addProduct(d, d)
         }
-        let inverseDeviation = 1 / (squares.sum() * inverseCount + eps).squareRoot()
+        let inverseDeviation = 1 / (horizontalSum(squares) * inverseCount + eps).squareRoot()
         i = 0
         while i + 8 <= columns {
             var out = loadF32x8(beta + i)

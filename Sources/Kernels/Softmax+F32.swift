@@ -6,9 +6,9 @@ public func softmaxF32(rows: Int, columns: Int, x: UnsafeMutablePointer<Float>, 
         let row = x + r * stride
         var maxV = SIMD8<Float>(repeating: -.infinity)
         var i = 0
-        while i + 8 <= columns { maxV = pointwiseMax(maxV, loadF32x8(row + i)); i += 8 }
-        if i < columns { maxV = pointwiseMax(maxV, loadF32x8(row + i, count: columns - i, fill: -.infinity)) }
-        let top = maxV.max() * scale
+        while i + 8 <= columns { maxV = maxF32x8(maxV, loadF32x8(row + i)); i += 8 }
+        if i < columns { maxV = maxF32x8(maxV, loadF32x8(row + i, count: columns - i, fill: -.infinity)) }
+        let top = horizontalMax(maxV) * scale
         var sumV = SIMD8<Float>()
         i = 0
         while i + 8 <= columns {
@@ -27,7 +27,7 @@ public func softmaxF32(rows: Int, columns: Int, x: UnsafeMutablePointer<Float>, 
             storeF32x8(e, row + i, count: n)
             sumV += e
         }
-        let inverse = SIMD8<Float>(repeating: 1 / sumV.sum())
+        let inverse = SIMD8<Float>(repeating: 1 / horizontalSum(sumV))
         i = 0
         while i + 8 <= columns { storeF32x8(loadF32x8(row + i) * inverse, row + i); i += 8 }
         if i < columns { storeF32x8(loadF32x8(row + i, count: columns - i) * inverse, row + i, count: columns - i) }

@@ -15,7 +15,7 @@ final class EncoderBlockStep: Step {
     private let normA: FloatBuffer, q: FloatBuffer, k: FloatBuffer, v: FloatBuffer, probs: FloatBuffer
     private let context: FloatBuffer, attention: FloatBuffer, residual: FloatBuffer, normB: FloatBuffer
     private let hiddenValues: FloatBuffer, mlpOut: FloatBuffer
-    private let packA: FloatBuffer, packB: FloatBuffer
+    private let packA: FloatBuffer, packB: FloatBuffer, packedNorm: FloatBuffer
     /// The buffers behind `internalPoints`, in the same order.
     private let internalValues: [FloatBuffer]
 
@@ -50,6 +50,7 @@ final class EncoderBlockStep: Step {
         hiddenValues = buffer(mlpHidden); mlpOut = buffer(width)
         packA = FloatBuffer(count: max(gemmF32PackedASize(m: rows, k: max(width, mlpHidden)),
                                        gemmF32PackedASize(m: tokens, k: max(tokens, headWidth))))
+        packedNorm = FloatBuffer(count: gemmF32PackedASize(m: rows, k: width))
         packB = FloatBuffer(count: max(gemmF32PackedBSize(k: headWidth, n: tokens),
                                        gemmF32PackedBSize(k: tokens, n: headWidth)))
         internalValues = [normA, q, k, v, probs, context, attention, residual, normB, hiddenValues, mlpOut]
@@ -58,9 +59,11 @@ final class EncoderBlockStep: Step {
     func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, observe: ActivationObserver) {
         let rows = batch * tokens, ws = packA.pointer
         layerNormF32(rows: rows, columns: width, x: x, y: normA.pointer, gamma: gammaA.pointer, beta: betaA.pointer, eps: eps)
-        wq.apply(rows: rows, x: normA.pointer, y: q.pointer, workspace: ws)
-        wk.apply(rows: rows, x: normA.pointer, y: k.pointer, workspace: ws)
-        wv.apply(rows: rows, x: normA.pointer, y: v.pointer, workspace: ws)
+        // q, k and v read the same normalized rows: pack them once into packedNorm.
+        packAF32(m: rows, k: width, a: normA.pointer, rowStride: width, columnStride: 1, into: packedNorm.pointer)
+        wq.apply(rows: rows, x: normA.pointer, packedX: packedNorm.pointer, y: q.pointer, workspace: ws)
+        wk.apply(rows: rows, x: normA.pointer, packedX: packedNorm.pointer, y: k.pointer, workspace: ws)
+        wv.apply(rows: rows, x: normA.pointer, packedX: packedNorm.pointer, y: v.pointer, workspace: ws)
         let scale = 1 / Float(headWidth).squareRoot()
         for b in 0..<batch {
             let sample = b * tokens * width

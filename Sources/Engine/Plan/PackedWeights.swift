@@ -57,6 +57,19 @@ final class PackedWeights {
                 workspace: workspace)
     }
 
+    /// Like `apply`, for several matrices reading the same `x`: `packedX` must hold `x` already
+    /// packed by `packAF32` (rows > 2), so each matrix skips its own packing pass.
+    @inline(__always)
+    func apply(rows: Int, x: UnsafePointer<Float>, packedX: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
+               workspace: UnsafeMutablePointer<Float>) {
+        if quantized != nil || rows <= 2 {
+            apply(rows: rows, x: x, y: y, workspace: workspace)
+            return
+        }
+        gemmF32Packed(m: rows, n: outputs, k: inputs, packedA: packedX, packedB: packed.pointer, c: y, ldc: outputs,
+                      epilogue: GEMMF32Epilogue(columnBias: biasPointer))
+    }
+
     /// Workspace floats `apply` needs for `rows` rows.
     func workspaceSize(rows: Int) -> Int { gemmF32PackedASize(m: rows, k: inputs) }
 }
