@@ -35,8 +35,10 @@ extension GEMMF32Epilogue {
             lo += full ? loadF32x8(b) : loadF32x8(b, count: columns)
             hi += full ? loadF32x8(b + 8) : loadF32x8(b + 8, count: columns - 8)
         }
-        lo = activation.apply(lo)
-        hi = activation.apply(hi)
+        if case .none = activation {} else {
+            lo = activation.apply(lo)
+            hi = activation.apply(hi)
+        }
         if full {
             storeF32x8(lo, c)
             storeF32x8(hi, c + 8)
