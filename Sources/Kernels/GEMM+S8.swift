@@ -43,7 +43,10 @@ public func gemmS8(left: PackedLeftS8, right: PackedRightS8, rows: Int? = nil,
             let width = min(group * tile, right.columns - panel * tile)
             let b = right.storage + panel * panelStride
             let out = c + r * ldc + panel * tile
-            if group == 4 {
+            if group == 4, let narrow = right.narrow {
+                gemmS8_1x64Narrow(depthPairs: pairs, a: a, aStride: PackedLeftS8.rowTile, b: narrow + panel * panelStride,
+                                  panelStride: panelStride, c: out)
+            } else if group == 4 {
                 gemmS8_1x64(depthPairs: pairs, a: a, aStride: PackedLeftS8.rowTile, b: b, panelStride: panelStride, c: out)
             } else if width == tile {
                 gemmS8_1x16(depthPairs: pairs, a: a, aStride: PackedLeftS8.rowTile, b: b, c: out)

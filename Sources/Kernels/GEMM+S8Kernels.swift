@@ -94,3 +94,38 @@ func gemmS8_1x16(depthPairs: Int, a: UnsafePointer<Int32>, aStride: Int, b: Unsa
     UnsafeMutableRawPointer(c).storeBytes(of: c0, as: SIMD8<Int32>.self)
     UnsafeMutableRawPointer(c).storeBytes(of: c1, toByteOffset: 32, as: SIMD8<Int32>.self)
 }
+
+/// `gemmS8_1x64` reading the right operand's Int8 copy (`PackedRightS8.narrow`): half the bytes
+/// per step, widened with `vpmovsxbw`. Single rows are bound by how fast the weights stream in.
+@inline(never)
+func gemmS8_1x64Narrow(depthPairs: Int, a: UnsafePointer<Int32>, aStride: Int, b: UnsafePointer<Int8>,
+                       panelStride: Int, c: UnsafeMutablePointer<Int32>) {
+    var c0 = SIMD8<Int32>(), c1 = SIMD8<Int32>(), c2 = SIMD8<Int32>(), c3 = SIMD8<Int32>()
+    var c4 = SIMD8<Int32>(), c5 = SIMD8<Int32>(), c6 = SIMD8<Int32>(), c7 = SIMD8<Int32>()
+    var pa = a
+    var pb = UnsafeRawPointer(b)
+    let s = panelStride
+    for _ in 0..<depthPairs {
+        let x = broadcastPair(pa.pointee)
+        c0 &+= multiplyAddAdjacentPairs(x, widenedInt8x16(pb))
+        c1 &+= multiplyAddAdjacentPairs(x, widenedInt8x16(pb + 16))
+        c2 &+= multiplyAddAdjacentPairs(x, widenedInt8x16(pb + s))
+        c3 &+= multiplyAddAdjacentPairs(x, widenedInt8x16(pb + s + 16))
+        c4 &+= multiplyAddAdjacentPairs(x, widenedInt8x16(pb + 2 * s))
+        c5 &+= multiplyAddAdjacentPairs(x, widenedInt8x16(pb + 2 * s + 16))
+        c6 &+= multiplyAddAdjacentPairs(x, widenedInt8x16(pb + 3 * s))
+        c7 &+= multiplyAddAdjacentPairs(x, widenedInt8x16(pb + 3 * s + 16))
+        pa += aStride
+        pb += 32
+    }
+    let out = UnsafeMutableRawPointer(c)
+    out.storeBytes(of: c0, toByteOffset: 0, as: SIMD8<Int32>.self)
+    out.storeBytes(of: c1, toByteOffset: 32, as: SIMD8<Int32>.self)
+    out.storeBytes(of: c2, toByteOffset: 64, as: SIMD8<Int32>.self)
+    out.storeBytes(of: c3, toByteOffset: 96, as: SIMD8<Int32>.self)
+    out.storeBytes(of: c4, toByteOffset: 128, as: SIMD8<Int32>.self)
+    out.storeBytes(of: c5, toByteOffset: 160, as: SIMD8<Int32>.self)
+    out.storeBytes(of: c6, toByteOffset: 192, as: SIMD8<Int32>.self)
+    out.storeBytes(of: c7, toByteOffset: 224, as: SIMD8<Int32>.self)
+}
+

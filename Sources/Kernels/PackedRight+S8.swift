@@ -11,6 +11,9 @@ public final class PackedRightS8: @unchecked Sendable {
     public let depthPairs: Int
     let panels: Int
     let storage: UnsafeMutablePointer<Int16>
+    /// The same values as Int8 when they all fit (signed weights): single-row products stream
+    /// half the bytes and widen in registers. Nil after packing unsigned activations.
+    private(set) var narrow: UnsafeMutablePointer<Int8>?
 
     /// An all-zero operand; fill it with one of the `pack` methods (any number of times).
     public init(depth: Int, columns: Int) {
@@ -24,16 +27,34 @@ public final class PackedRightS8: @unchecked Sendable {
         storage.initialize(repeating: 0, count: count)
     }
 
-    deinit { storage.deallocate() }
+    deinit {
+        storage.deallocate()
+        narrow?.deallocate()
+    }
+
+    /// Keeps (or drops) the Int8 copy of `storage` after a pack.
+    private func updateNarrowCopy(valuesFitInt8: Bool) {
+        guard valuesFitInt8 else {
+            narrow?.deallocate()
+            narrow = nil
+            return
+        }
+        let count = panels * depthPairs * Self.columnTile * 2
+        let copy = narrow ?? .allocate(capacity: count)
+        for i in 0..<count { copy[i] = Int8(truncatingIfNeeded: storage[i]) }
+        narrow = copy
+    }
 
     /// Packs row-major unsigned activations: element `(p, j)` is `source[p · ld + j] - zeroPoint`.
     public func pack(_ source: UnsafePointer<UInt8>, ld: Int, zeroPoint: Int32) {
         packRows(source, ld: ld, zeroPoint: zeroPoint)
+        updateNarrowCopy(valuesFitInt8: false)
     }
 
     /// Packs row-major signed values: element `(p, j)` is `source[p · ld + j]`.
     public func pack(_ source: UnsafePointer<Int8>, ld: Int) {
         packRows(source, ld: ld, zeroPoint: 0)
+        updateNarrowCopy(valuesFitInt8: true)
     }
 
     /// Packs signed values stored transposed, e.g. weights `[out, in]` as the right operand
@@ -47,6 +68,7 @@ public final class PackedRightS8: @unchecked Sendable {
                 if p % 2 == 1 { out += Self.columnTile * 2 }
             }
         }
+        updateNarrowCopy(valuesFitInt8: true)
     }
 
     @inline(__always)

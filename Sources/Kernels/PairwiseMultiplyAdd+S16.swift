@@ -28,3 +28,16 @@ func multiplyAddAdjacentPairs(_ a: SIMD16<Int16>, _ b: SIMD16<Int16>) -> SIMD8<I
 func broadcastPair(_ pair: Int32) -> SIMD16<Int16> {
     unsafeBitCast(SIMD8<Int32>(repeating: pair), to: SIMD16<Int16>.self)
 }
+
+/// 16 Int8 values at `p` sign-extended to Int16: one `vpmovsxbw ymm, m128` on x86_64 (the
+/// `SIMD` conversion of two halves becomes two `xmm` widenings and an insert inside the kernels).
+@inline(__always)
+func widenedInt8x16(_ p: UnsafeRawPointer) -> SIMD16<Int16> {
+    let bytes = p.loadUnaligned(as: SIMD16<Int8>.self)
+#if arch(x86_64)
+    return unsafeBitCast(Builtin.sext_Vec16xInt8_Vec16xInt16(bytes._storage._value), to: SIMD16<Int16>.self)
+#else
+    return SIMD16<Int16>(lowHalf: SIMD8<Int16>(truncatingIfNeeded: bytes.lowHalf),
+                         highHalf: SIMD8<Int16>(truncatingIfNeeded: bytes.highHalf))
+#endif
+}

@@ -74,9 +74,8 @@ import Testing
             let image = [UInt8].random(count: channels * height * width, using: &g)
             let weights = [Int8].random(count: outputs * geometry.windowSize, using: &g)   // [out][(ky, kx, c)]
             let left = PackedLeftS8(rows: geometry.positions, depth: geometry.windowSize)
-            var row = [Int16](repeating: 0, count: geometry.windowSize)
             let centered = image.map { Int16($0) - Int16(zeroPoint) }
-            im2colPackLeftS8(geometry, image: centered, into: left, row: &row)
+            im2colPackLeftS8(geometry, image: centered, into: left)
             let right = PackedRightS8(depth: geometry.windowSize, columns: outputs)
             right.pack(transposed: weights, ld: geometry.windowSize)
             var actual = [Int32](repeating: 0, count: geometry.positions * outputs)

@@ -55,10 +55,9 @@ final class QuantizedLinear {
     func convolve(_ g: Conv2DGeometry, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, activation: ActivationF32) {
         precondition(g.positions <= rowCapacity && g.windowSize == inputs, "int8 convolution scratch too small")
         let imageCount = g.channels * g.height * g.width
-        // The window row goes after the quantized image in the same scratch.
         quantizeCenteredS16(count: imageCount, x: x, inverseScale: inverseInputScale, zeroPoint: inputZeroPoint,
                             y: quantizedInput)
-        im2colPackLeftS8(g, image: quantizedInput, into: left, row: quantizedInput + imageCount)
+        im2colPackLeftS8(g, image: quantizedInput, into: left)
         multiply(rows: g.positions, y: y, ldy: outputs, activation: activation, accumulate: false)
     }
 
