@@ -17,7 +17,7 @@ extension ProcessEnvironment {
         }
 
         @Test func socketsPassedToAnotherProcessAreNotClaimed() throws {
-            let sockets = try withEnvironment(["LISTEN_FDS": "1", "LISTEN_PID": "\(getpid() + 1)"]) {
+            let sockets = try withEnvironment(["LISTEN_FDS": "1", "LISTEN_PID": notThisProcess]) {
                 try SocketActivation.inheritedUnixStreamSockets()
             }
             #expect(sockets == [])

@@ -30,6 +30,8 @@ final class DatagramListener {
         try #require(fd >= 0)
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var passCredentials: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &passCredentials, socklen_t(MemoryLayout<Int32>.size))
         let bound = withUnixAddress(notifySocket) { bind(fd, $0, $1) }
         try #require(bound == 0, "bind \(notifySocket): errno \(errno)")
     }
@@ -39,12 +41,39 @@ final class DatagramListener {
         if let path { unlink(path) }
     }
 
-    /// The next datagram as text, or nil after five seconds of silence.
+    /// The next datagram this process sent, as text, or nil after five seconds of silence.
+    ///
+    /// Datagrams from other processes are skipped, as systemd does with `NotifyAccess=main`: a
+    /// daemon another suite spawns while NOTIFY_SOCKET is set here inherits it and may write to us.
     func receive() -> String? {
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        guard count >= 0 else { return nil }
-        return String(decoding: buffer[..<count], as: UTF8.self)
+        while true {
+            var data = [UInt8](repeating: 0, count: 4096)
+            var control = [UInt8](repeating: 0, count: 64)
+            let (count, sender) = data.withUnsafeMutableBytes { data in
+                control.withUnsafeMutableBytes { control in receiveWithSender(data: data, control: control) }
+            }
+            guard count >= 0 else { return nil }
+            if sender == getpid() { return String(decoding: data[..<count], as: UTF8.self) }
+        }
+    }
+
+    private func receiveWithSender(data: UnsafeMutableRawBufferPointer, control: UnsafeMutableRawBufferPointer) -> (Int, pid_t?) {
+        var vector = iovec(iov_base: data.baseAddress, iov_len: data.count)
+        return withUnsafeMutablePointer(to: &vector) { vector in
+            var message = msghdr()
+            message.msg_iov = vector
+            message.msg_iovlen = 1
+            message.msg_control = control.baseAddress
+            message.msg_controllen = control.count
+            let count = recvmsg(fd, &message, 0)
+            guard count >= 0, message.msg_controllen >= MemoryLayout<cmsghdr>.size else { return (count, nil) }
+            let header = control.load(as: cmsghdr.self)
+            guard header.cmsg_level == SOL_SOCKET, header.cmsg_type == scmCredentials else { return (count, nil) }
+            // CMSG_DATA: the header rounded up to the alignment of size_t.
+            let alignment = MemoryLayout<Int>.size
+            let offset = (MemoryLayout<cmsghdr>.size + alignment - 1) / alignment * alignment
+            return (count, control.load(fromByteOffset: offset, as: Credentials.self).pid)
+        }
     }
 }
 
@@ -97,4 +126,16 @@ func withEnvironment<R>(_ changes: [String: String?], _ body: () throws -> R) re
         }
     }
     return try body()
+}
+
+/// A pid no process can have (above the kernel's maximum pid_max of 2^22), for `LISTEN_PID` and
+/// `WATCHDOG_PID` meant for someone else: a child another suite spawns meanwhile can never match it.
+let notThisProcess = "2147483647"
+
+/// Linux's `SCM_CREDENTIALS` and `struct ucred`, which Glibc only declares under _GNU_SOURCE.
+private let scmCredentials: Int32 = 2
+private struct Credentials {
+    var pid: pid_t
+    var uid: uid_t
+    var gid: gid_t
 }

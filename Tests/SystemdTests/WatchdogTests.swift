@@ -27,7 +27,7 @@ extension ProcessEnvironment {
                 #expect(Watchdog.interval() == nil)
                 #expect(Watchdog.pingInterval() == nil)
             }
-            withEnvironment(["WATCHDOG_USEC": "3000000", "WATCHDOG_PID": "\(getpid() + 1)"]) {
+            withEnvironment(["WATCHDOG_USEC": "3000000", "WATCHDOG_PID": notThisProcess]) {
                 #expect(Watchdog.interval() == nil)
             }
         }
