@@ -1,4 +1,5 @@
 import Engine
+import Foundation
 
 /// Loss and accuracy of a model over one pass of a labelled data set.
 public struct Evaluation: Sendable, Equatable {
@@ -45,7 +46,7 @@ public struct Evaluation: Sendable, Equatable {
                 var best = 0
                 for j in 1..<classes where output[i * classes + j] > output[i * classes + best] { best = j }
                 confusion[label][best] += 1
-                loss -= Double(max(output[i * classes + label], 1e-30)).logarithm
+                loss -= log(Double(max(output[i * classes + label], 1e-30)))
             }
             first += count
         }
@@ -53,8 +54,4 @@ public struct Evaluation: Sendable, Equatable {
         return Evaluation(loss: loss / Double(max(data.count, 1)),
                           accuracy: Double(correct) / Double(max(data.count, 1)), confusion: confusion)
     }
-}
-
-private extension Double {
-    var logarithm: Double { _logarithm(self) }
 }

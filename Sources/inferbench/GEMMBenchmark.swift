@@ -1,3 +1,4 @@
+import Engine
 import Kernels
 
 /// One GEMM problem size, `C[m×n] = A[m×k] · B[k×n]`.
@@ -66,7 +67,7 @@ enum GEMMF32Implementation: String, CaseIterable {
 
 /// FP32 GEMM on row-major operands filled with seeded values in [-1, 1).
 func measureGEMMF32(_ shape: GEMMShape, _ implementation: GEMMF32Implementation) -> GEMMMeasurement {
-    var random = SeededGenerator(seed: 0x6E6D)
+    var random = SeededRandom(seed: 0x6E6D)
     let (m, n, k) = (shape.m, shape.n, shape.k)
     let a = UnsafeMutablePointer<Float>.allocate(capacity: m * k)
     let b = UnsafeMutablePointer<Float>.allocate(capacity: k * n)

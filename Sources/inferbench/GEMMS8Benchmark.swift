@@ -1,3 +1,4 @@
+import Engine
 import Kernels
 
 /// The int8 GEMM entry points of `Kernels` (uint8 activations with a zero point times int8
@@ -13,7 +14,7 @@ enum GEMMS8Implementation: String, CaseIterable {
 
 /// Int8 GEMM on row-major operands with seeded values over the full uint8/int8 ranges.
 func measureGEMMS8(_ shape: GEMMShape, _ implementation: GEMMS8Implementation) -> GEMMMeasurement {
-    var random = SeededGenerator(seed: 0x5338)
+    var random = SeededRandom(seed: 0x5338)
     let (m, n, k) = (shape.m, shape.n, shape.k)
     let zeroPoint: Int32 = 128
     let a = UnsafeMutablePointer<UInt8>.allocate(capacity: m * k)

@@ -4,7 +4,7 @@ extension WeightSet {
     /// Seeded FP32 weights of the right shapes for any architecture, scaled like a trained model's
     /// (±1/√fan-in for matrices, LayerNorm at identity) so activations stay in a realistic range.
     static func random(for architecture: Architecture, seed: UInt64) throws(EngineError) -> WeightSet {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SeededRandom(seed: seed)
         var tensors: [String: Tensor] = [:]
         for parameter in try architecture.parameters() {
             let count = parameter.elementCount
@@ -26,6 +26,6 @@ extension WeightSet {
 
 /// `count` seeded values uniform in [0, 1), drawn like the golden fixtures' inputs.
 func randomInputs(count: Int, seed: UInt64) -> [Float] {
-    var generator = SeededGenerator(seed: seed)
+    var generator = SeededRandom(seed: seed)
     return (0..<count).map { _ in Float.random(in: 0..<1, using: &generator) }
 }

@@ -15,7 +15,7 @@ import Testing
     static let calibrationCount = 256
 
     static func calibrationSamples(for architecture: Architecture) -> [Float] {
-        var random = SplitMix64(seed: 0x1A78)
+        var random = SeededRandom(seed: 0x1A78)
         let count = calibrationCount * architecture.inputShape.reduce(1, *)
         return (0..<count).map { _ in Float.random(in: 0..<1, using: &random) }
     }
@@ -94,15 +94,3 @@ import Testing
     }
 }
 
-/// SplitMix64, so calibration inputs are the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -13,7 +13,7 @@ import Testing
     @Test(arguments: shapes.indices)
     func unpackedGEMMEqualsReference(shapeIndex: Int) {
         let (m, n, k) = Self.shapes[shapeIndex]
-        var g = SeededGenerator(seed: UInt64(shapeIndex + 1))
+        var g = TestData(seed: UInt64(shapeIndex + 1))
         let lda = k + 3, ldb = n + 2, ldc = n + 1
         let a = [UInt8].random(count: m * lda, using: &g)
         let b = [Int8].random(count: k * ldb, using: &g)
@@ -45,7 +45,7 @@ import Testing
     /// packed row count.
     @Test(arguments: [(1, 1, 1), (32, 9, 676), (64, 288, 121), (7, 33, 17), (10, 64, 1)])
     func weightsLeftActivationsRightEqualsReference(outChannels: Int, depth: Int, pixels: Int) {
-        var g = SeededGenerator(seed: UInt64(outChannels * 1000 + depth))
+        var g = TestData(seed: UInt64(outChannels * 1000 + depth))
         let w = [Int8].random(count: outChannels * depth, using: &g)
         let x = [UInt8].random(count: depth * pixels, using: &g)
         let zeroPoint: Int32 = 37
@@ -67,7 +67,7 @@ import Testing
 
     /// Dense layers pack their `[out, in]` weights transposed as the right operand.
     @Test func transposedWeightPackingMatchesRowMajorPacking() {
-        var g = SeededGenerator(seed: 99)
+        var g = TestData(seed: 99)
         let n = 37, k = 29, m = 2
         let w = [Int8].random(count: n * k, using: &g)          // [out, in]
         let x = [UInt8].random(count: m * k, using: &g)

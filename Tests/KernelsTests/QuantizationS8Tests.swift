@@ -6,7 +6,7 @@ import Testing
 @Suite struct QuantizationS8Tests {
     @Test(arguments: [1, 3, 7, 8, 17, 33, 100])
     func quantizeMatchesReference(count: Int) {
-        var g = SeededGenerator(seed: UInt64(count))
+        var g = TestData(seed: UInt64(count))
         var x = (0..<count).map { _ in Float.random(in: -3...5, using: &g) }
         // Exact halves (ties to even), the clamp edges and non-finite values.
         let edges: [Float] = [0.5, 1.5, 2.5, -0.5, 254.5, 255.5, .nan, .infinity, -.infinity, 1e30]
@@ -20,7 +20,7 @@ import Testing
 
     @Test(arguments: [1, 7, 8, 33])
     func centeredQuantizationIsTheUInt8ValueMinusTheZeroPoint(count: Int) {
-        var g = SeededGenerator(seed: UInt64(count) + 50)
+        var g = TestData(seed: UInt64(count) + 50)
         var x = (0..<count).map { _ in Float.random(in: -3...5, using: &g) }
         x[0] = .nan
         var bytes = [UInt8](repeating: 0, count: count)
@@ -39,7 +39,7 @@ import Testing
 
     @Test(arguments: [(1, 1), (3, 7), (7, 17), (17, 33), (2, 64), (5, 8)])
     func dequantizeMatchesReference(rows: Int, columns: Int) {
-        var g = SeededGenerator(seed: UInt64(rows * 100 + columns))
+        var g = TestData(seed: UInt64(rows * 100 + columns))
         let ldacc = columns + 1, ldy = columns + 3
         let acc = (0..<rows * ldacc).map { _ in Int32.random(in: -2_000_000...2_000_000, using: &g) }
         let scale = (0..<columns).map { _ in Float.random(in: 1e-6...1e-4, using: &g) }
@@ -66,7 +66,7 @@ import Testing
                       (4, 7, 9, 3, 2, 1)])
     func im2colGEMMEqualsDirectIntegerConvolution(channels: Int, height: Int, width: Int,
                                                   kernel: Int, stride: Int, padding: Int) {
-        var g = SeededGenerator(seed: UInt64(channels * 7 + height))
+        var g = TestData(seed: UInt64(channels * 7 + height))
         let outputs = 17, zeroPoint: Int32 = 11
         for channelsLast in [false, true] {
             let geometry = Conv2DGeometry(channels: channels, height: height, width: width, kernel: (kernel, kernel),

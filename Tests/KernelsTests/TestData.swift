@@ -1,5 +1,5 @@
 /// Deterministic pseudo-random floats for kernel tests (SplitMix64), so failures reproduce.
-struct TestData {
+struct TestData: RandomNumberGenerator {
     private var state: UInt64
 
     init(seed: UInt64) { state = seed }

@@ -64,7 +64,7 @@ struct CorruptionTests {
 
     @Test("Truncation at 200 seeded random offsets is rejected as truncated")
     func truncationAtRandomOffsets() {
-        var random = SplitMix64(seed: 0x7472_756E_63)
+        var random = SeededRandom(seed: 0x7472_756E_63)
         for _ in 0..<200 {
             let length = Int.random(in: 0..<file.count, using: &random)
             let kind = Corruption.kind(Corruption.rejection(of: Array(file.prefix(length))))
@@ -79,7 +79,7 @@ struct CorruptionTests {
 
     @Test("1000 seeded single-bit flips are each rejected with the error of the field they hit")
     func singleBitFlips() throws {
-        var random = SplitMix64(seed: 0xB17F_11B5)
+        var random = SeededRandom(seed: 0xB17F_11B5)
         var seen: [String: Int] = [:]
         for _ in 0..<1000 {
             let offset = Int.random(in: 0..<file.count, using: &random)
@@ -113,7 +113,7 @@ struct CorruptionTests {
     func signedBitFlips() throws {
         let key = Curve25519.Signing.PrivateKey()
         let signed = try model.encoded(signingKey: key)
-        var random = SplitMix64(seed: 0x5167_4E)
+        var random = SeededRandom(seed: 0x5167_4E)
         for _ in 0..<300 {
             let offset = Int.random(in: 0..<signed.count, using: &random)
             let bit = UInt8(1) << UInt8.random(in: 0..<8, using: &random)

@@ -15,7 +15,7 @@ struct EngineOutputTests {
         let read = try ModelFile.read(path: path)
 
         let batch = 3
-        var random = SplitMix64(seed: 99)
+        var random = SeededRandom(seed: 99)
         let input = (0..<batch * architecture.inputShape.reduce(1, *)).map { _ in Float.random(in: 0...1, using: &random) }
         let expected = try Model(architecture: original.architecture, weights: original.weights, maxBatch: batch)
             .run(input, batch: batch)
@@ -34,7 +34,7 @@ struct Int8EngineOutputTests {
     func int8Outputs(label: String) throws {
         let architecture = try #require(SampleModels.architectures.first { $0.label == label }).architecture
         let fp32 = try SampleModels.fp32(architecture, name: label, seed: 12)
-        var random = SplitMix64(seed: 7)
+        var random = SeededRandom(seed: 7)
         let sampleSize = architecture.inputShape.reduce(1, *)
         let calibration = (0..<16 * sampleSize).map { _ in Float.random(in: 0...1, using: &random) }
         let weights = try fp32.weights.quantized(for: architecture, calibrationSamples: calibration, sampleCount: 16)

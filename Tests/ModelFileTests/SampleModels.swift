@@ -2,19 +2,6 @@ import Engine
 import Foundation
 import ModelFile
 
-/// Deterministic generator so every corruption and sample is reproducible from its seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// The reference configurations, small enough that tests over every byte stay fast.
 enum SampleModels {
     static let architectures: [(label: String, architecture: Architecture)] = [
@@ -22,7 +9,7 @@ enum SampleModels {
     ]
 
     static func fp32(_ architecture: Architecture, name: String = "sample", seed: UInt64 = 1) throws -> ModelFile {
-        var random = SplitMix64(seed: seed)
+        var random = SeededRandom(seed: seed)
         var tensors: [String: Tensor] = [:]
         for parameter in try architecture.parameters() {
             let values = (0..<parameter.elementCount).map { _ in Float.random(in: -0.5...0.5, using: &random) }
@@ -36,7 +23,7 @@ enum SampleModels {
     /// An int8 model as the contract defines it: int8 matrices with per-output-channel symmetric
     /// scales, everything else float32, and calibrated activation points.
     static func int8(_ architecture: Architecture, name: String = "sample-int8", seed: UInt64 = 2) throws -> ModelFile {
-        var random = SplitMix64(seed: seed)
+        var random = SeededRandom(seed: seed)
         var tensors: [String: Tensor] = [:]
         for parameter in try architecture.parameters() {
             if parameter.name.hasSuffix(".weight") || parameter.name.hasSuffix(".W_ih") || parameter.name.hasSuffix(".W_hh") {

@@ -1,7 +1,7 @@
 import Foundation
 
-/// SplitMix64: a small, fast, seedable generator so initialisation and shuffling are reproducible
-/// on every platform (the standard library's generator is not seedable).
+/// SplitMix64: a small, fast, seedable generator so weight initialisation, shuffling, benchmark
+/// inputs and test data are reproducible on every platform (the standard library's is not seedable).
 public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
@@ -16,13 +16,13 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     }
 
     /// Uniform in [low, high).
-    mutating func uniform(_ low: Float, _ high: Float) -> Float {
+    public mutating func uniform(_ low: Float, _ high: Float) -> Float {
         let unit = Float(next() >> 40) / Float(1 << 24)
         return low + (high - low) * unit
     }
 
     /// Standard normal (Box–Muller).
-    mutating func normal() -> Float {
+    public mutating func normal() -> Float {
         let u1 = max(Double(next() >> 11) / Double(1 << 53), 1e-300)
         let u2 = Double(next() >> 11) / Double(1 << 53)
         return Float((-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2))
@@ -38,4 +38,3 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     }
 }
 
-func _logarithm(_ x: Double) -> Double { log(x) }
