@@ -60,11 +60,12 @@ boot_container() {
         sleep 0.1
     done
     [ -n "$container_leader" ] || { cat "$container_work/console.log"; echo "FAIL: container did not start"; return 1; }
-    # The manager's bus appears a moment after PID 1 starts; until then systemctl cannot connect.
+    # /run/systemd/system and the manager's bus appear a moment after PID 1 starts; until then
+    # systemctl answers nothing or "offline".
     local state=""
     for _ in $(seq 300); do
         state=$(inside systemctl is-system-running --wait 2>/dev/null || true)
-        [ -n "$state" ] && break
+        [ -n "$state" ] && [ "$state" != offline ] && break
         sleep 0.1
     done
     case "$state" in
