@@ -63,7 +63,10 @@ let package = Package(
             dependencies: ["Server", "ModelFile", "Training", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "trainer",
-            dependencies: ["Training", "ModelFile", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "Training", "ModelFile", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: hotFlags),
         .executableTarget(name: "ModelFileFuzz", dependencies: ["ModelFile", "Engine"]),
         .executableTarget(

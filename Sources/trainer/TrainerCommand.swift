@@ -7,5 +7,5 @@ struct TrainerCommand: ParsableCommand {
         commandName: "trainer",
         abstract: "Train, quantize and evaluate inferd models on Fashion-MNIST.",
         version: version,
-        subcommands: [TrainCommand.self, QuantizeCommand.self, EvalCommand.self, InitCommand.self])
+        subcommands: [TrainCommand.self, QuantizeCommand.self, EvalCommand.self, InitCommand.self, KeygenCommand.self])
 }

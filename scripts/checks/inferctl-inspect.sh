@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `inferctl inspect` accepts valid weight files (exit 0, text and JSON) and rejects damaged ones
 # (non-zero exit, one line on stderr naming the file). Checks every shipped models/*.inferd and
-# the small fuzz seed models, plus a truncated, a bit-flipped and a wrongly signed file.
+# the small fuzz seed models, plus a truncated, a bit-flipped and an unsigned file under
+# --trusted-key, then a file signed with a `trainer keygen` key: accepted under its own public key,
+# rejected under another.
 # Uses the release binaries scripts/test has built; about 2 s.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -52,3 +54,16 @@ if "$bin/inferctl" inspect --trusted-key "$work/other.pub" "$sample" > /dev/null
 fi
 grep -q "signature from a trusted key is required" "$work/err.txt"
 echo "ok: rejected an unsigned file under --trusted-key: $(cat "$work/err.txt")"
+
+# A key pair from `trainer keygen` signs a file that verifies under its own public key only.
+"$bin/trainer" keygen --out "$work/team" > /dev/null
+[ "$(stat -c %a "$work/team.key")" = 600 ] || { echo "FAIL: private key file is not mode 0600" >&2; exit 1; }
+"$bin/trainer" init --arch cnn --out "$work/signed.inferd" --signing-key "$work/team.key" > /dev/null
+"$bin/inferctl" inspect --trusted-key "$work/team.pub" "$work/signed.inferd" > "$work/out.txt"
+grep -qi "signature" "$work/out.txt"
+echo "ok: trainer keygen + --signing-key: inspect --trusted-key accepts the signed file ($(grep -i signature "$work/out.txt" | head -1 | tr -s ' '))"
+if "$bin/inferctl" inspect --trusted-key "$work/other.pub" "$work/signed.inferd" > /dev/null 2> "$work/err.txt"; then
+    echo "FAIL: a file signed by another key passed --trusted-key" >&2; exit 1
+fi
+grep -q "signature does not verify with any trusted key" "$work/err.txt"
+echo "ok: rejected a file signed by an untrusted key: $(cat "$work/err.txt")"
