@@ -30,9 +30,9 @@ inside systemctl status --no-pager inferd.service | grep -qF "Status: \"$status_
     fail "systemctl status does not show Status: \"$status_text\""
 echo "ok: systemctl status inferd shows Status: \"$status_text\""
 
-# 3. Structured journald fields: a request for an unknown model is logged with MODEL= and REQUEST_ID=.
-expect "POST /v2/models/no-such-model/infer" 404 \
-    "$(status_of POST /v2/models/no-such-model/infer -H 'Content-Type: application/json' -d '{"inputs":[]}')"
+# 3. Structured journald fields: a refused request for the cnn is logged with MODEL=cnn and REQUEST_ID=.
+expect "POST /v2/models/cnn/infer without inputs" 400 \
+    "$(status_of POST /v2/models/cnn/infer -H 'Content-Type: application/json' -d '{"inputs":[]}')"
 # The newest entry of inferd.service carrying REQUEST_ID=, as NAME=value lines (parsed on the host).
 request_entry() {
     inside journalctl -u inferd.service -o json --no-pager |
@@ -43,13 +43,13 @@ print("\n".join(f"{k}={v}" for k, v in sorted(entries[-1].items())) if entries e
 journal_has_fields() {
     local entry
     entry=$(request_entry)
-    for field in MODEL REQUEST_ID CODE_FILE CODE_LINE CODE_FUNC PRIORITY SYSLOG_IDENTIFIER; do
-        grep -q "^$field=" <<<"$entry" || return 1
+    for field in MODEL=cnn REQUEST_ID= CODE_FILE= CODE_LINE= CODE_FUNC= PRIORITY= SYSLOG_IDENTIFIER=; do
+        grep -q "^$field" <<<"$entry" || return 1
     done
 }
 eventually 10 journal_has_fields || {
     inside journalctl -u inferd.service -o verbose --no-pager | tail -40
-    fail "no journal entry of inferd.service with MODEL=, REQUEST_ID=, CODE_FILE=, CODE_LINE=, CODE_FUNC=, PRIORITY=, SYSLOG_IDENTIFIER="
+    fail "no journal entry of inferd.service with MODEL=cnn, REQUEST_ID=, CODE_FILE=, CODE_LINE=, CODE_FUNC=, PRIORITY=, SYSLOG_IDENTIFIER="
 }
 echo "ok: journalctl -u inferd -o verbose: the failed request's entry has $(request_entry |
     grep -E '^(MODEL|REQUEST_ID|CODE_FILE|CODE_LINE|CODE_FUNC|PRIORITY|SYSLOG_IDENTIFIER)=' | tr '\n' ' ')"
