@@ -46,7 +46,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Engine", "ModelFile", "Systemd",
+                "Engine", "ModelFile", "Systemd", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "CAllocationCounter"], resources: [.copy("Fixtures")], swiftSettings: hotFlags),
         .testTarget(name: "ModelFileTests", dependencies: ["ModelFile", "Engine"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "ModelFile", "Engine"], swiftSettings: hotFlags),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "ModelFile", "Engine"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "ModelFile", "Engine", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
     ]
 )

@@ -6,7 +6,7 @@ import Musl
 
 /// The config file: flat TOML (`key = value` lines, `#` comments) with the same keys as the
 /// `inferd` flags, e.g. `workers = 2`, `socket = "/run/inferd.sock"`, `allow-uid = [0, 1000]`.
-/// Strings, integers, booleans and integer arrays; tables and other TOML types are refused with
+/// Strings, integers, booleans, integer arrays and string arrays (`trusted-keys = ["a.pub"]`); tables and other TOML types are refused with
 /// the line number, so a mistake is never silently ignored.
 extension ServerConfiguration {
     /// Applies every key of the file at `path` over the current values.
@@ -35,7 +35,10 @@ extension ServerConfiguration {
             guard let equals = line.firstIndex(of: "=") else { throw fail("expected 'key = value', found '\(line)'") }
             let key = line[..<equals].trimmingSpaces.replacingUnderscores
             let value = TOMLValue(String(line[line.index(after: equals)...].trimmingSpaces))
-            do throws(ServerError) { try set(key, value) } catch { throw fail(error.description) }
+            do throws(ServerError) { try set(key, value) } catch {
+                if case let .invalidConfiguration(why) = error { throw fail(why) }
+                throw fail(error.description)
+            }
         }
     }
 
@@ -55,6 +58,7 @@ extension ServerConfiguration {
         case "idle-timeout": idleTimeoutSeconds = try value.int(key)
         case "request-timeout": requestTimeoutSeconds = try value.int(key)
         case "drain-timeout": drainTimeoutSeconds = try value.int(key)
+        case "trusted-keys": trustedKeyFiles = try value.strings(key)
         default: throw .invalidConfiguration("unknown key '\(key)'")
         }
     }
@@ -90,6 +94,14 @@ private struct TOMLValue {
             throw .invalidConfiguration("\(key) must be an integer, found \(text)")
         }
         return value
+    }
+
+    func strings(_ key: String) throws(ServerError) -> [String] {
+        guard text.first == "[", text.last == "]" else {
+            throw .invalidConfiguration("\(key) must be an array of strings like [\"a.pub\"], found \(text)")
+        }
+        return try text.dropFirst().dropLast().split(separator: ",").map { $0.trimmingSpaces }
+            .filter { !$0.isEmpty }.map { (item) throws(ServerError) in try TOMLValue(item).string(key) }
     }
 
     func ids(_ key: String) throws(ServerError) -> [UInt32] {

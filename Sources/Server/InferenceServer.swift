@@ -3,7 +3,9 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import Crypto
 import Logging
+import ModelFile
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -37,8 +39,15 @@ public final class InferenceServer: Sendable {
         self.reloadObserver = reloadObserver
         let metrics = ServerMetrics()
         self.metrics = metrics
+        var trustedKeys: [Curve25519.Signing.PublicKey] = []
+        for path in configuration.trustedKeyFiles {
+            do { trustedKeys.append(try SigningKeys.readPublicKey(path: path)) } catch {
+                throw .invalidConfiguration("trusted key: \(error)")
+            }
+        }
         self.repository = ModelRepository(directory: configuration.modelsDirectory, workers: configuration.workers,
-                                          maxBatch: configuration.maxBatch, logger: logger)
+                                          maxBatch: configuration.maxBatch,
+                                          trustedKeys: trustedKeys.isEmpty ? nil : trustedKeys, logger: logger)
         self.pool = WorkerPool(workers: configuration.workers, queueDepth: configuration.queueDepth,
                                maxBatch: configuration.maxBatch,
                                batchDelayMicroseconds: configuration.batchDelayMicroseconds,

@@ -1,3 +1,5 @@
+// Curve25519 keys are immutable values that swift-crypto 3 does not yet mark Sendable.
+@preconcurrency import Crypto
 import Engine
 import Logging
 import ModelFile
@@ -12,6 +14,8 @@ public final class ModelRepository: Sendable {
     public let directory: String
     let workers: Int
     let maxBatch: Int
+    /// When set, only files signed by one of these keys load.
+    let trustedKeys: [Curve25519.Signing.PublicKey]?
     private let logger: Logger
     private let state = Mutex(Snapshot())
     private let reloading = Mutex(())
@@ -29,10 +33,12 @@ public final class ModelRepository: Sendable {
         var files: [String: FileRecord] = [:]
     }
 
-    public init(directory: String, workers: Int, maxBatch: Int, logger: Logger) {
+    public init(directory: String, workers: Int, maxBatch: Int,
+                trustedKeys: [Curve25519.Signing.PublicKey]? = nil, logger: Logger) {
         self.directory = directory
         self.workers = workers
         self.maxBatch = maxBatch
+        self.trustedKeys = trustedKeys
         self.logger = logger
     }
 
@@ -117,7 +123,7 @@ public final class ModelRepository: Sendable {
     /// file that loads but cannot compute is refused before it serves.
     private func load(_ path: String) throws(ServerError) -> ServedModel {
         let file: ModelFile
-        do { file = try ModelFile.read(path: path) } catch { throw .modelUnavailable(name: fileStem(path), reason: "\(error)") }
+        do { file = try ModelFile.read(path: path, trustedKeys: trustedKeys) } catch { throw .modelUnavailable(name: fileStem(path), reason: "\(error)") }
         guard Self.isValidName(file.name) else {
             throw .modelUnavailable(name: fileStem(path), reason: "model name '\(file.name)' is not [A-Za-z0-9_.-]{1,64}")
         }

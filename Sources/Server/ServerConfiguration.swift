@@ -41,6 +41,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var drainTimeoutSeconds: Int
     /// Enables test-only endpoints (`POST /v2/debug/stall-worker`, root peers only). Default false.
     public var testHooks: Bool
+    /// Ed25519 public key files; when any are given, only weight files signed by one of them are
+    /// served (others are listed as unavailable, naming the signature problem). Default empty.
+    public var trustedKeyFiles: [String]
 
     public init(
         socketPath: String = "/run/inferd/inferd.sock",
@@ -57,7 +60,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         idleTimeoutSeconds: Int = 60,
         requestTimeoutSeconds: Int = 30,
         drainTimeoutSeconds: Int = 10,
-        testHooks: Bool = false
+        testHooks: Bool = false,
+        trustedKeyFiles: [String] = []
     ) {
         self.socketPath = socketPath
         self.modelsDirectory = modelsDirectory
@@ -74,6 +78,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         self.requestTimeoutSeconds = requestTimeoutSeconds
         self.drainTimeoutSeconds = drainTimeoutSeconds
         self.testHooks = testHooks
+        self.trustedKeyFiles = trustedKeyFiles
     }
 
     /// Online cores as the OS reports them (at least 1).

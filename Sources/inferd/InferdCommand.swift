@@ -47,6 +47,9 @@ struct InferdCommand: ParsableCommand {
     var drainTimeout: Int?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. (default: info)")
     var logLevel: String = "info"
+    @Option(name: .customLong("trusted-key"), parsing: .singleValue,
+            help: "Ed25519 public key file; serve only weight files signed by one of these (repeatable; default: signatures not required).")
+    var trustedKeys: [String] = []
     @Flag(help: "Enable test-only endpoints (POST /v2/debug/stall-worker, uid 0 only). Never in production.")
     var testHooks = false
 
@@ -68,6 +71,7 @@ struct InferdCommand: ParsableCommand {
         if let requestTimeout { c.requestTimeoutSeconds = requestTimeout }
         if let drainTimeout { c.drainTimeoutSeconds = drainTimeout }
         if testHooks { c.testHooks = true }
+        if !trustedKeys.isEmpty { c.trustedKeyFiles = trustedKeys }
         try c.validate()
         return c
     }

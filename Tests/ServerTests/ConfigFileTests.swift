@@ -1,0 +1,37 @@
+import Server
+import Testing
+
+/// The config file sets the same knobs as the flags, and every mistake names its line.
+@Suite struct ConfigFileTests {
+    @Test func everyKindOfValueIsRead() throws {
+        var configuration = ServerConfiguration()
+        try configuration.apply(configText: """
+            # inferd.toml
+            socket = "/run/inferd.sock"
+            workers = 2
+            max_batch = 8            # underscores work as in the flags' dashes
+            allow-uid = [0, 1000]
+            trusted-keys = ["/etc/inferd/a.pub", "/etc/inferd/b.pub"]
+            """)
+        #expect(configuration.socketPath == "/run/inferd.sock")
+        #expect(configuration.workers == 2)
+        #expect(configuration.maxBatch == 8)
+        #expect(configuration.allowUIDs == [0, 1000])
+        #expect(configuration.trustedKeyFiles == ["/etc/inferd/a.pub", "/etc/inferd/b.pub"])
+    }
+
+    @Test(arguments: [
+        ("workers = 2\nspeed = 3", "inferd.toml:2: unknown key 'speed'"),
+        ("workers = two", "inferd.toml:1: workers must be an integer, found two"),
+        ("trusted-keys = \"a.pub\"", "inferd.toml:1: trusted-keys must be an array of strings"),
+        ("socket", "inferd.toml:1: expected 'key = value'"),
+    ])
+    func mistakesNameTheLine(text: String, message: String) {
+        var configuration = ServerConfiguration()
+        #expect {
+            try configuration.apply(configText: text, source: "inferd.toml")
+        } throws: { error in
+            "\(error)".contains(message)
+        }
+    }
+}
