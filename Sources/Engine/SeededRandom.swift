@@ -1,4 +1,10 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// SplitMix64: a small, fast, seedable generator so weight initialisation, shuffling, benchmark
 /// inputs and test data are reproducible on every platform (the standard library's is not seedable).

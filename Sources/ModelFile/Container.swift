@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Crypto
 
 /// The outer layer of a weight file: preamble, one zstd frame holding `header ‖ pad ‖ data`, and an

@@ -1,6 +1,10 @@
 import Crypto
 import Engine
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A validated weight file with its layout, for `inferctl inspect` and load-time reporting.
 public struct ModelFileInspection: Sendable {

@@ -1,5 +1,9 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Key files for signing weight files. One line of text: a label, a colon, and the base64 of the
 /// 32 raw key bytes (RFC 8032 Ed25519 seed or public key), e.g. `ed25519-public:3q2+7w...=`.
@@ -46,7 +50,7 @@ public enum SigningKeys {
 
     /// First 8 bytes of SHA-256 of the raw public key, in hex: a short name for a key.
     public static func fingerprint(of key: Curve25519.Signing.PublicKey) -> String {
-        SHA256.hash(data: key.rawRepresentation).prefix(8).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: key.rawRepresentation).prefix(8).map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
     }
 
     private static func rawKey(path: String, label: String) throws(ModelFileError) -> [UInt8] {
@@ -54,7 +58,7 @@ public enum SigningKeys {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw .badKeyFile(path: path, reason: "expected one line of text \"\(label):BASE64\"")
         }
-        let line = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let line = text.trimmingWhitespace()
         let prefix = label + ":"
         guard line.hasPrefix(prefix) else {
             throw .badKeyFile(path: path, reason: "expected a line starting with \"\(prefix)\"")
@@ -63,5 +67,12 @@ public enum SigningKeys {
             throw .badKeyFile(path: path, reason: "expected base64 of 32 key bytes after \"\(prefix)\"")
         }
         return Array(raw)
+    }
+}
+
+extension String {
+    /// The string without leading and trailing whitespace and newlines.
+    fileprivate func trimmingWhitespace() -> String {
+        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
     }
 }

@@ -1,6 +1,10 @@
 import Crypto
 import Engine
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 #if !_endian(little)
 #error("The weight-file format is little-endian; add byte swapping before building for a big-endian target.")

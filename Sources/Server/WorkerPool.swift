@@ -1,3 +1,5 @@
+import Engine
+
 /// One inference request as the workers see it: a validated input for one model.
 final class InferenceJob: @unchecked Sendable {
     let model: ServedModel

@@ -1,4 +1,10 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A fixed set of worker threads, created once, that run batch slices on their own lanes while
 /// the calling thread runs lane 0. Workers sleep on a condition variable between runs; handing
@@ -28,9 +34,7 @@ final class WorkerPool: @unchecked Sendable {
         pthread_cond_init(wake, nil)
         pthread_cond_init(finished, nil)
         for index in 1..<lanes.count {
-            let thread = Thread { [self] in work(index) }
-            thread.name = "inferd-engine-\(index)"
-            thread.start()
+            startDetachedThread { [self] in work(index) }
         }
     }
 
