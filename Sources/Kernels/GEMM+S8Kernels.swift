@@ -129,3 +129,50 @@ func gemmS8_1x64Narrow(depthPairs: Int, a: UnsafePointer<Int32>, aStride: Int, b
     out.storeBytes(of: c7, toByteOffset: 224, as: SIMD8<Int32>.self)
 }
 
+
+/// `gemmS8_6x16` with the left operand read in place: row `r`'s depth pair `t` of segment `s` is
+/// the two Int16 at `rows[r] + offsets[s] + 2t` (see `conv2dS8Indirect`).
+@inline(never)
+func gemmS8Indirect_6x16(rows: UnsafePointer<UnsafePointer<Int16>>, offsets: UnsafePointer<Int>, segments: Int,
+                         segmentPairs: Int, b: UnsafePointer<Int16>, c: UnsafeMutablePointer<Int32>, ldc: Int) {
+    var c00 = SIMD8<Int32>(), c01 = SIMD8<Int32>(), c10 = SIMD8<Int32>(), c11 = SIMD8<Int32>()
+    var c20 = SIMD8<Int32>(), c21 = SIMD8<Int32>(), c30 = SIMD8<Int32>(), c31 = SIMD8<Int32>()
+    var c40 = SIMD8<Int32>(), c41 = SIMD8<Int32>(), c50 = SIMD8<Int32>(), c51 = SIMD8<Int32>()
+    let r0 = UnsafeRawPointer(rows[0]), r1 = UnsafeRawPointer(rows[1]), r2 = UnsafeRawPointer(rows[2])
+    let r3 = UnsafeRawPointer(rows[3]), r4 = UnsafeRawPointer(rows[4]), r5 = UnsafeRawPointer(rows[5])
+    var pb = UnsafeRawPointer(b)
+    for s in 0..<segments {
+        var o = 2 * offsets[s]
+        for _ in 0..<segmentPairs {
+            let b0 = pb.loadUnaligned(as: SIMD16<Int16>.self)
+            let b1 = pb.loadUnaligned(fromByteOffset: 32, as: SIMD16<Int16>.self)
+            var x = broadcastPair(r0.loadUnaligned(fromByteOffset: o, as: Int32.self))
+            c00 &+= multiplyAddAdjacentPairs(x, b0); c01 &+= multiplyAddAdjacentPairs(x, b1)
+            x = broadcastPair(r1.loadUnaligned(fromByteOffset: o, as: Int32.self))
+            c10 &+= multiplyAddAdjacentPairs(x, b0); c11 &+= multiplyAddAdjacentPairs(x, b1)
+            x = broadcastPair(r2.loadUnaligned(fromByteOffset: o, as: Int32.self))
+            c20 &+= multiplyAddAdjacentPairs(x, b0); c21 &+= multiplyAddAdjacentPairs(x, b1)
+            x = broadcastPair(r3.loadUnaligned(fromByteOffset: o, as: Int32.self))
+            c30 &+= multiplyAddAdjacentPairs(x, b0); c31 &+= multiplyAddAdjacentPairs(x, b1)
+            x = broadcastPair(r4.loadUnaligned(fromByteOffset: o, as: Int32.self))
+            c40 &+= multiplyAddAdjacentPairs(x, b0); c41 &+= multiplyAddAdjacentPairs(x, b1)
+            x = broadcastPair(r5.loadUnaligned(fromByteOffset: o, as: Int32.self))
+            c50 &+= multiplyAddAdjacentPairs(x, b0); c51 &+= multiplyAddAdjacentPairs(x, b1)
+            o += 4
+            pb += 64
+        }
+    }
+    let out = UnsafeMutableRawPointer(c), row = 4 * ldc
+    out.storeBytes(of: c00, as: SIMD8<Int32>.self)
+    out.storeBytes(of: c01, toByteOffset: 32, as: SIMD8<Int32>.self)
+    out.storeBytes(of: c10, toByteOffset: row, as: SIMD8<Int32>.self)
+    out.storeBytes(of: c11, toByteOffset: row + 32, as: SIMD8<Int32>.self)
+    out.storeBytes(of: c20, toByteOffset: 2 * row, as: SIMD8<Int32>.self)
+    out.storeBytes(of: c21, toByteOffset: 2 * row + 32, as: SIMD8<Int32>.self)
+    out.storeBytes(of: c30, toByteOffset: 3 * row, as: SIMD8<Int32>.self)
+    out.storeBytes(of: c31, toByteOffset: 3 * row + 32, as: SIMD8<Int32>.self)
+    out.storeBytes(of: c40, toByteOffset: 4 * row, as: SIMD8<Int32>.self)
+    out.storeBytes(of: c41, toByteOffset: 4 * row + 32, as: SIMD8<Int32>.self)
+    out.storeBytes(of: c50, toByteOffset: 5 * row, as: SIMD8<Int32>.self)
+    out.storeBytes(of: c51, toByteOffset: 5 * row + 32, as: SIMD8<Int32>.self)
+}
