@@ -57,7 +57,7 @@ public final class Model: @unchecked Sendable {
         if let pool, batch > 1 {
             pool.run(x, y, batch: batch, inputCount: inputCount, outputCount: outputCount)
         } else {
-            lanes[0].run(x, y, batch: batch, observe: { _, _ in })
+            lanes[0].run(x, y, batch: batch, observe: { _, _ in }, observing: false)
         }
     }
 

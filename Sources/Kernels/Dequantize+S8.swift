@@ -11,7 +11,7 @@ public func dequantizeColumnsF32(rows: Int, columns: Int, acc: UnsafePointer<Int
         let a = UnsafeRawPointer(acc + i * ldacc), out = UnsafeMutableRawPointer(y + i * ldy)
         var j = 0
         while j + 8 <= columns {
-            var v = SIMD8<Float>(a.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Int32>.self))
+            var v = floatLanes(a.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Int32>.self))
                 * rawScale.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self)
             if let rawBias { v = v + rawBias.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self) }
             if accumulate { v = out.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self) + v }

@@ -11,7 +11,7 @@ public func quantizeU8(count: Int, x: UnsafePointer<Float>, inverseScale: Float,
         v.replace(with: 0, where: .!(v .>= 0))
         v.replace(with: 255, where: v .> 255)
         let bits = unsafeBitCast(v + 12_582_912, to: SIMD8<Int32>.self) &- 0x4B40_0000
-        rawY.storeBytes(of: SIMD8<UInt8>(truncatingIfNeeded: bits), toByteOffset: i, as: SIMD8<UInt8>.self)
+        rawY.storeBytes(of: lowBytes(bits), toByteOffset: i, as: SIMD8<UInt8>.self)
         i += 8
     }
     while i < count {
@@ -46,7 +46,7 @@ public func quantizeCenteredS16(count: Int, x: UnsafePointer<Float>, inverseScal
         v.replace(with: 0, where: .!(v .>= 0))
         v.replace(with: 255, where: v .> 255)
         let centered = unsafeBitCast(v + 12_582_912, to: SIMD8<Int32>.self) &- bias
-        rawY.storeBytes(of: SIMD8<Int16>(truncatingIfNeeded: centered), toByteOffset: 2 * i, as: SIMD8<Int16>.self)
+        rawY.storeBytes(of: lowHalves(centered), toByteOffset: 2 * i, as: SIMD8<Int16>.self)
         i += 8
     }
     while i < count {

@@ -8,25 +8,46 @@ public func requantizeColumnsU8(rows: Int, columns: Int, acc: UnsafePointer<Int3
                                 scale: UnsafePointer<Float>, bias: UnsafePointer<Float>?, activation: ActivationF32,
                                 outputInverseScale: Float, outputZeroPoint: Int32,
                                 y: UnsafeMutablePointer<UInt8>, ldy: Int) {
+    // One loop per nonlinearity: a switch inside the loop costs a jump and spills per vector.
+    switch activation {
+    case .none:
+        requantizeRows(rows, columns, acc, ldacc, scale, bias, outputInverseScale, outputZeroPoint, y, ldy) { $0 }
+    case .relu:
+        requantizeRows(rows, columns, acc, ldacc, scale, bias, outputInverseScale, outputZeroPoint, y, ldy, reluF32x8)
+    default:
+        requantizeRows(rows, columns, acc, ldacc, scale, bias, outputInverseScale, outputZeroPoint, y, ldy) {
+            activation.apply($0)
+        }
+    }
+}
+
+@inline(__always)
+private func requantizeRows(_ rows: Int, _ columns: Int, _ acc: UnsafePointer<Int32>, _ ldacc: Int,
+                            _ scale: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
+                            _ outputInverseScale: Float, _ outputZeroPoint: Int32,
+                            _ y: UnsafeMutablePointer<UInt8>, _ ldy: Int,
+                            _ activation: (SIMD8<Float>) -> SIMD8<Float>) {
     let rawScale = UnsafeRawPointer(scale), rawBias = bias.map(UnsafeRawPointer.init)
     let inverse = SIMD8<Float>(repeating: outputInverseScale), zero = SIMD8<Float>(repeating: Float(outputZeroPoint))
     for i in 0..<rows {
         let a = UnsafeRawPointer(acc + i * ldacc), out = UnsafeMutableRawPointer(y + i * ldy)
         var j = 0
         while j + 8 <= columns {
-            var v = SIMD8<Float>(a.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Int32>.self))
+            var v = floatLanes(a.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Int32>.self))
                 * rawScale.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self)
             if let rawBias { v = v + rawBias.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self) }
-            var q = activation.apply(v) * inverse + zero
+            var q = activation(v) * inverse + zero
             q.replace(with: 0, where: .!(q .>= 0))
             q.replace(with: 255, where: q .> 255)
             let bits = unsafeBitCast(q + 12_582_912, to: SIMD8<Int32>.self) &- 0x4B40_0000
-            out.storeBytes(of: SIMD8<UInt8>(truncatingIfNeeded: bits), toByteOffset: j, as: SIMD8<UInt8>.self)
+            out.storeBytes(of: lowBytes(bits), toByteOffset: j, as: SIMD8<UInt8>.self)
             j += 8
         }
         while j < columns {
-            y[i * ldy + j] = requantize(acc[i * ldacc + j], scale: scale[j], bias: bias?[j], activation: activation,
-                                        inverseScale: outputInverseScale, zeroPoint: outputZeroPoint)
+            var v = Float(acc[i * ldacc + j]) * scale[j]
+            if let bias { v = v + bias[j] }
+            y[i * ldy + j] = quantizeU8(activation(SIMD8<Float>(repeating: v))[0], inverseScale: outputInverseScale,
+                                        zeroPoint: outputZeroPoint)
             j += 1
         }
     }

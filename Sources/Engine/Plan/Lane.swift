@@ -10,7 +10,12 @@ final class Lane {
     init(architecture: Architecture, packer: WeightPacker, capacity: Int) throws(EngineError) {
         self.capacity = capacity
         var builder = try LaneBuilder(architecture: architecture, packer: packer, capacity: capacity)
-        for layer in architecture.layers { try builder.add(layer) }
+        var rest = architecture.layers[...]
+        while let layer = rest.first {
+            let taken = try builder.addQuantizedChain(rest)
+            if taken == 0 { try builder.add(layer) }
+            rest = rest.dropFirst(max(taken, 1))
+        }
         builder.finish()
         steps = builder.steps
         let widest = steps.map(\.outputCount).max() ?? 0
@@ -24,13 +29,15 @@ final class Lane {
         steps.flatMap { step in step.internalPoints + (step.point.map { [$0] } ?? []) }
     }
 
-    /// Runs `batch ≤ capacity` samples from `x` into `y` (`batch × outputCount` floats).
-    func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, observe: ActivationObserver) {
+    /// Runs `batch ≤ capacity` samples from `x` into `y` (`batch × outputCount` floats); reports
+    /// activation points to `observe` only when `observing`.
+    func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, observe: ActivationObserver,
+             observing: Bool = true) {
         var source = x
         var target = ping.pointer, spare = pong.pointer
         for step in steps {
-            step.run(source, target, batch: batch, observe: observe)
-            if let point = step.point { report(observe, point, target, batch: batch) }
+            step.run(source, target, batch: batch, observe: observe, observing: observing)
+            if observing, let point = step.point { report(observe, point, target, batch: batch) }
             source = UnsafePointer(target)
             swap(&target, &spare)
         }

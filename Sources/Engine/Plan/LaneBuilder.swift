@@ -78,6 +78,17 @@ struct LaneBuilder {
         shape = output
     }
 
+    /// int8: the layers at the front of `layers` that run with uint8 activations between them
+    /// (see `QuantizedChainStep`) become one step. Returns how many layers it took (0: none).
+    mutating func addQuantizedChain(_ layers: ArraySlice<Layer>) throws(EngineError) -> Int {
+        guard let chain = try QuantizedChainStep(layers: layers, shape: shape, channelsLast: channelsLast,
+                                                 weights: packer.weights, capacity: capacity) else { return 0 }
+        steps.append(chain)
+        shape = chain.outputShape
+        channelsLast = chain.outputChannelsLast
+        return chain.layerCount
+    }
+
     /// Leaves the final value in the standard layout; a model with no layers copies its input.
     mutating func finish() {
         ensureStandardLayout()

@@ -9,10 +9,18 @@ protocol Step: AnyObject {
     /// Floats per sample written to `y`.
     var outputCount: Int { get }
     func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, observe: ActivationObserver)
+    /// `run` that may skip preparing its internal points for `observe` when `observing` is false.
+    func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, observe: ActivationObserver,
+             observing: Bool)
 }
 
 extension Step {
     var internalPoints: [ActivationPoint] { [] }
+
+    func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, observe: ActivationObserver,
+             observing: Bool) {
+        run(x, y, batch: batch, observe: observe)
+    }
 }
 
 /// Reports `values` (one batch) at `point`.

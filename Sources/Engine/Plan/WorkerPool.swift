@@ -71,7 +71,7 @@ final class WorkerPool: @unchecked Sendable {
     private func runSlice(_ lane: Int) {
         let slice = slices[lane]
         guard slice.batch > 0, let x = slice.x, let y = slice.y else { return }
-        lanes[lane].run(x, y, batch: slice.batch, observe: { _, _ in })
+        lanes[lane].run(x, y, batch: slice.batch, observe: { _, _ in }, observing: false)
     }
 
     private func work(_ lane: Int) {

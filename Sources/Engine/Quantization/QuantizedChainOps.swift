@@ -1,0 +1,205 @@
+import Kernels
+
+/// One layer of a `QuantizedChainStep`. Reads `x` as FP32 when it is the chain's first layer and as
+/// uint8 otherwise; writes uint8 quantized by `output` or, when `output` is nil (the last layer),
+/// FP32. Buffers hold whole batches, sample-major.
+protocol QuantizedChainOp: AnyObject {
+    var point: ActivationPoint { get }
+    /// Elements per sample written to `y`.
+    var outputCount: Int { get }
+    /// The uint8 quantization of the output, nil for FP32 output.
+    var output: QuantizationParameters? { get }
+    func run(_ x: UnsafeRawPointer, _ y: UnsafeMutableRawPointer, batch: Int)
+}
+
+/// The int8 layers' shared epilogue: FP32 through `dequantizeColumnsF32`, or uint8 for the next
+/// int8 layer through `requantizeColumnsU8` (the same float operations, then quantized).
+struct QuantizedEpilogue {
+    let columnScale: FloatBuffer
+    let bias: FloatBuffer?
+    let activation: ActivationF32
+    let output: QuantizationParameters?
+
+    func apply(rows: Int, columns: Int, acc: UnsafePointer<Int32>, ldacc: Int, y: UnsafeMutableRawPointer, firstRow: Int) {
+        let bias = bias.map { UnsafePointer($0.pointer) }
+        if let output {
+            requantizeColumnsU8(rows: rows, columns: columns, acc: acc, ldacc: ldacc, scale: columnScale.pointer,
+                                bias: bias, activation: activation, outputInverseScale: 1 / output.scale,
+                                outputZeroPoint: output.zeroPoint,
+                                y: y.assumingMemoryBound(to: UInt8.self) + firstRow * columns, ldy: columns)
+        } else {
+            dequantizeColumnsF32(rows: rows, columns: columns, acc: acc, ldacc: ldacc, scale: columnScale.pointer,
+                                 bias: bias, activation: activation, accumulate: false,
+                                 y: y.assumingMemoryBound(to: Float.self) + firstRow * columns, ldy: columns)
+        }
+    }
+}
+
+/// Conv2D on the centered image through `conv2dS8Indirect`: channels-last `[OH·OW, O]` output.
+final class QuantizedConvOp: QuantizedChainOp {
+    let point: ActivationPoint
+    let outputCount: Int
+    var output: QuantizationParameters? { epilogue.output }
+    private let layout: IndirectConvS8Layout
+    private let right: PackedRightS8
+    private let epilogue: QuantizedEpilogue
+    private let input: QuantizationParameters
+    private let inputIsFloat: Bool
+    private let inputCount: Int
+    private let outputs: Int
+    private let centered: UnsafeMutablePointer<Int16>
+    private let scratch: UnsafeMutablePointer<Int32>
+
+    init(point: ActivationPoint, layout: IndirectConvS8Layout, weights: WeightSet, prefix: String, outputs: Int,
+         activation: ActivationF32, inputIsFloat: Bool, output: QuantizationParameters?) throws(EngineError) {
+        let g = layout.geometry, name = "\(prefix).weight"
+        let (values, scales) = try weights.int8(name, shape: [outputs, g.channels, g.kernelHeight, g.kernelWidth])
+        let input = try weights.inputQuantization(of: name)
+        self.input = input
+        let right = PackedRightS8(depth: layout.depth, columns: outputs)
+        let reordered = values.withUnsafeBufferPointer { layout.reorderedWeights($0.baseAddress!, outputs: outputs) }
+        right.pack(transposed: reordered, ld: layout.depth)
+        self.right = right
+        epilogue = QuantizedEpilogue(columnScale: FloatBuffer(copying: scales.map { $0 * input.scale }),
+                                     bias: FloatBuffer(copying: try weights.floats("\(prefix).bias", shape: [outputs])),
+                                     activation: activation, output: output)
+        self.point = point
+        self.layout = layout
+        self.inputIsFloat = inputIsFloat
+        self.outputs = outputs
+        inputCount = g.channels * g.height * g.width
+        outputCount = g.positions * outputs
+        centered = .allocate(capacity: inputCount + layout.imagePadding)
+        centered.initialize(repeating: 0, count: inputCount + layout.imagePadding)
+        scratch = .allocate(capacity: indirectConvS8ScratchSize(outputs: outputs))
+    }
+
+    deinit {
+        centered.deallocate()
+        scratch.deallocate()
+    }
+
+    func run(_ x: UnsafeRawPointer, _ y: UnsafeMutableRawPointer, batch: Int) {
+        let elementSize = output == nil ? 4 : 1
+        for b in 0..<batch {
+            if inputIsFloat {
+                quantizeCenteredS16(count: inputCount, x: x.assumingMemoryBound(to: Float.self) + b * inputCount,
+                                    inverseScale: 1 / input.scale, zeroPoint: input.zeroPoint, y: centered)
+            } else {
+                centerU8(count: inputCount, x: x.assumingMemoryBound(to: UInt8.self) + b * inputCount,
+                         zeroPoint: input.zeroPoint, y: centered)
+            }
+            let sample = y + b * outputCount * elementSize
+            conv2dS8Indirect(layout, image: centered, right: right, scratch: scratch) { first, count, acc, ldacc in
+                epilogue.apply(rows: count, columns: outputs, acc: acc, ldacc: ldacc, y: sample, firstRow: first)
+            }
+        }
+    }
+}
+
+/// Dense on uint8 rows (or FP32 rows, quantized, when first): int8 GEMM, then the epilogue.
+final class QuantizedDenseOp: QuantizedChainOp {
+    let point: ActivationPoint
+    let outputCount: Int
+    var output: QuantizationParameters? { epilogue.output }
+    private let right: PackedRightS8
+    private let left: PackedLeftS8
+    private let epilogue: QuantizedEpilogue
+    private let input: QuantizationParameters
+    private let inputIsFloat: Bool
+    private let inputs: Int, outputs: Int, rowsPerSample: Int
+    private let centered: UnsafeMutablePointer<Int16>
+    private let accumulators: UnsafeMutablePointer<Int32>
+
+    init(point: ActivationPoint, weights: WeightSet, prefix: String, inputs: Int, outputs: Int, rowsPerSample: Int,
+         capacity: Int, activation: ActivationF32, inputIsFloat: Bool, output: QuantizationParameters?) throws(EngineError) {
+        let name = "\(prefix).weight"
+        let (values, scales) = try weights.int8(name, shape: [outputs, inputs])
+        let input = try weights.inputQuantization(of: name)
+        self.input = input
+        let right = PackedRightS8(depth: inputs, columns: outputs)
+        values.withUnsafeBufferPointer { right.pack(transposed: $0.baseAddress!, ld: inputs) }
+        self.right = right
+        epilogue = QuantizedEpilogue(columnScale: FloatBuffer(copying: scales.map { $0 * input.scale }),
+                                     bias: FloatBuffer(copying: try weights.floats("\(prefix).bias", shape: [outputs])),
+                                     activation: activation, output: output)
+        self.point = point
+        self.inputIsFloat = inputIsFloat
+        self.inputs = inputs; self.outputs = outputs; self.rowsPerSample = rowsPerSample
+        outputCount = rowsPerSample * outputs
+        let rows = capacity * rowsPerSample
+        left = PackedLeftS8(rows: rows, depth: inputs)
+        centered = .allocate(capacity: inputIsFloat ? rows * inputs : 1)
+        accumulators = .allocate(capacity: rows * outputs)
+    }
+
+    deinit {
+        centered.deallocate()
+        accumulators.deallocate()
+    }
+
+    func run(_ x: UnsafeRawPointer, _ y: UnsafeMutableRawPointer, batch: Int) {
+        let rows = batch * rowsPerSample
+        if inputIsFloat {
+            quantizeCenteredS16(count: rows * inputs, x: x.assumingMemoryBound(to: Float.self),
+                                inverseScale: 1 / input.scale, zeroPoint: input.zeroPoint, y: centered)
+            for i in 0..<rows { left.packRow(i, centered: centered + i * inputs) }
+        } else {
+            let bytes = x.assumingMemoryBound(to: UInt8.self)
+            for i in 0..<rows { left.packRow(i, from: bytes + i * inputs, zeroPoint: input.zeroPoint) }
+        }
+        gemmS8(left: left, right: right, rows: rows, c: accumulators, ldc: outputs)
+        epilogue.apply(rows: rows, columns: outputs, acc: accumulators, ldacc: outputs, y: y, firstRow: 0)
+    }
+}
+
+/// Max pooling on uint8 values, channels-last output; the quantization passes through.
+final class QuantizedMaxPoolOp: QuantizedChainOp {
+    let point: ActivationPoint
+    let outputCount: Int
+    let output: QuantizationParameters?
+    private let geometry: Conv2DGeometry
+    private let inputCount: Int
+
+    init(point: ActivationPoint, geometry: Conv2DGeometry, quantization: QuantizationParameters) {
+        self.point = point
+        self.geometry = geometry
+        output = quantization
+        inputCount = geometry.channels * geometry.height * geometry.width
+        outputCount = geometry.positions * geometry.channels
+    }
+
+    func run(_ x: UnsafeRawPointer, _ y: UnsafeMutableRawPointer, batch: Int) {
+        let bytes = x.assumingMemoryBound(to: UInt8.self), out = y.assumingMemoryBound(to: UInt8.self)
+        for b in 0..<batch { maxPoolU8(geometry, x: bytes + b * inputCount, y: out + b * outputCount) }
+    }
+}
+
+/// Flatten on uint8 values: channels-last `[H·W, C]` to `[C·H·W]` when `transpose`, else a copy.
+final class QuantizedFlattenOp: QuantizedChainOp {
+    let point: ActivationPoint
+    let outputCount: Int
+    let output: QuantizationParameters?
+    private let channels: Int, pixels: Int, transpose: Bool
+
+    init(point: ActivationPoint, channels: Int, pixels: Int, transpose: Bool, quantization: QuantizationParameters) {
+        self.point = point
+        self.channels = channels; self.pixels = pixels; self.transpose = transpose
+        output = quantization
+        outputCount = channels * pixels
+    }
+
+    func run(_ x: UnsafeRawPointer, _ y: UnsafeMutableRawPointer, batch: Int) {
+        let src = x.assumingMemoryBound(to: UInt8.self), dst = y.assumingMemoryBound(to: UInt8.self)
+        guard transpose else {
+            dst.update(from: src, count: batch * outputCount)
+            return
+        }
+        for b in 0..<batch {
+            let s = src + b * outputCount, d = dst + b * outputCount
+            for p in 0..<pixels {
+                for c in 0..<channels { d[c * pixels + p] = s[p * channels + c] }
+            }
+        }
+    }
+}
