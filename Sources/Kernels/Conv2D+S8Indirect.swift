@@ -14,6 +14,8 @@ public struct IndirectConvS8Layout: Equatable, Sendable {
     public let segmentOffsets: [Int]
     /// Readable elements the centered image needs after its last one.
     public let imagePadding: Int
+    /// The element offset of every depth pair, segment by segment.
+    let pairOffsets: [Int]
 
     /// Nil when `g` has padding or neither layout above.
     public init?(_ g: Conv2DGeometry) {
@@ -32,6 +34,8 @@ public struct IndirectConvS8Layout: Equatable, Sendable {
         } else {
             return nil
         }
+        let pairs = segmentElements / 2
+        pairOffsets = segmentOffsets.flatMap { offset in (0..<pairs).map { offset + 2 * $0 } }
     }
 
     /// Depth of the GEMM: values per window, padding taps included.
@@ -71,7 +75,7 @@ public func conv2dS8Indirect(_ layout: IndirectConvS8Layout, image: UnsafePointe
     let ldacc = right.panels * tile, panelStride = right.depthPairs * tile * 2
     let positions = g.positions, ow = g.outputWidth
     let stepY = g.strideY * g.rowStride, stepX = g.strideX * g.columnStride
-    layout.segmentOffsets.withUnsafeBufferPointer { offsets in
+    layout.pairOffsets.withUnsafeBufferPointer { offsets in
         withUnsafeTemporaryAllocation(of: UnsafePointer<Int16>.self, capacity: 6) { rows in
             var first = 0
             while first < positions {
@@ -81,9 +85,9 @@ public func conv2dS8Indirect(_ layout: IndirectConvS8Layout, image: UnsafePointe
                     rows[r] = image + (p / ow) * stepY + (p % ow) * stepX
                 }
                 for panel in 0..<right.panels {
-                    gemmS8Indirect_6x16(rows: UnsafePointer(rows.baseAddress!), offsets: offsets.baseAddress!,
-                                        segments: offsets.count, segmentPairs: layout.segmentElements / 2,
-                                        b: right.storage + panel * panelStride, c: scratch + panel * tile, ldc: ldacc)
+                    gemmS8Indirect_6x16(rows: UnsafePointer(rows.baseAddress!), pairOffsets: offsets.baseAddress!,
+                                        depthPairs: offsets.count, b: right.storage + panel * panelStride,
+                                        c: scratch + panel * tile, ldc: ldacc)
                 }
                 epilogue(first, count, scratch, ldacc)
                 first += 6
