@@ -35,3 +35,14 @@ func lowHalves(_ x: SIMD8<Int32>) -> SIMD8<Int16> {
     SIMD8<Int16>(truncatingIfNeeded: x)
 #endif
 }
+
+/// Eight bytes at `p` zero-extended to Int32 lanes.
+@inline(__always)
+func widenedUInt8x8(_ p: UnsafeRawPointer) -> SIMD8<Int32> {
+    let bytes = p.loadUnaligned(as: SIMD8<UInt8>.self)
+#if arch(x86_64)
+    return unsafeBitCast(Builtin.zext_Vec8xInt8_Vec8xInt32(bytes._storage._value), to: SIMD8<Int32>.self)
+#else
+    return SIMD8<Int32>(truncatingIfNeeded: bytes)
+#endif
+}
