@@ -35,18 +35,37 @@ struct QuantizedEpilogue {
     }
 }
 
+/// A chain layer's int8 matrix: the weights packed as the GEMM's right operand (rows of `depth`
+/// values in GEMM depth order), the calibrated quantization of its input, and its epilogue.
+struct QuantizedMatrix {
+    let right: PackedRightS8
+    let input: QuantizationParameters
+    let epilogue: QuantizedEpilogue
+    let inputIsFloat: Bool
+    var outputs: Int { right.columns }
+
+    init(weights: WeightSet, name: String, rows: [Int8], depth: Int, scales: [Float], bias biasName: String,
+         activation: ActivationF32, inputIsFloat: Bool, output: QuantizationParameters?) throws(EngineError) {
+        let input = try weights.inputQuantization(of: name)
+        let right = PackedRightS8(depth: depth, columns: scales.count)
+        rows.withUnsafeBufferPointer { right.pack(transposed: $0.baseAddress!, ld: depth) }
+        self.right = right
+        epilogue = QuantizedEpilogue(columnScale: FloatBuffer(copying: scales.map { $0 * input.scale }),
+                                     bias: FloatBuffer(copying: try weights.floats(biasName, shape: [scales.count])),
+                                     activation: activation, output: output)
+        self.input = input
+        self.inputIsFloat = inputIsFloat
+    }
+}
+
 /// Conv2D on the centered image through `conv2dS8Indirect`: channels-last `[OH·OW, O]` output.
 final class QuantizedConvOp: QuantizedChainOp {
     let point: ActivationPoint
     let outputCount: Int
-    var output: QuantizationParameters? { epilogue.output }
+    var output: QuantizationParameters? { matrix.epilogue.output }
     private let layout: IndirectConvS8Layout
-    private let right: PackedRightS8
-    private let epilogue: QuantizedEpilogue
-    private let input: QuantizationParameters
-    private let inputIsFloat: Bool
+    private let matrix: QuantizedMatrix
     private let inputCount: Int
-    private let outputs: Int
     private let centered: UnsafeMutablePointer<Int16>
     private let scratch: UnsafeMutablePointer<Int32>
 
@@ -54,19 +73,12 @@ final class QuantizedConvOp: QuantizedChainOp {
          activation: ActivationF32, inputIsFloat: Bool, output: QuantizationParameters?) throws(EngineError) {
         let g = layout.geometry, name = "\(prefix).weight"
         let (values, scales) = try weights.int8(name, shape: [outputs, g.channels, g.kernelHeight, g.kernelWidth])
-        let input = try weights.inputQuantization(of: name)
-        self.input = input
-        let right = PackedRightS8(depth: layout.depth, columns: outputs)
         let reordered = values.withUnsafeBufferPointer { layout.reorderedWeights($0.baseAddress!, outputs: outputs) }
-        right.pack(transposed: reordered, ld: layout.depth)
-        self.right = right
-        epilogue = QuantizedEpilogue(columnScale: FloatBuffer(copying: scales.map { $0 * input.scale }),
-                                     bias: FloatBuffer(copying: try weights.floats("\(prefix).bias", shape: [outputs])),
-                                     activation: activation, output: output)
+        matrix = try QuantizedMatrix(weights: weights, name: name, rows: reordered, depth: layout.depth, scales: scales,
+                                     bias: "\(prefix).bias", activation: activation, inputIsFloat: inputIsFloat,
+                                     output: output)
         self.point = point
         self.layout = layout
-        self.inputIsFloat = inputIsFloat
-        self.outputs = outputs
         inputCount = g.channels * g.height * g.width
         outputCount = g.positions * outputs
         centered = .allocate(capacity: inputCount + layout.imagePadding)
@@ -80,9 +92,9 @@ final class QuantizedConvOp: QuantizedChainOp {
     }
 
     func run(_ x: UnsafeRawPointer, _ y: UnsafeMutableRawPointer, batch: Int) {
-        let elementSize = output == nil ? 4 : 1
+        let elementSize = output == nil ? 4 : 1, input = matrix.input, outputs = matrix.outputs
         for b in 0..<batch {
-            if inputIsFloat {
+            if matrix.inputIsFloat {
                 quantizeCenteredS16(count: inputCount, x: x.assumingMemoryBound(to: Float.self) + b * inputCount,
                                     inverseScale: 1 / input.scale, zeroPoint: input.zeroPoint, y: centered)
             } else {
@@ -90,8 +102,8 @@ final class QuantizedConvOp: QuantizedChainOp {
                          zeroPoint: input.zeroPoint, y: centered)
             }
             let sample = y + b * outputCount * elementSize
-            conv2dS8Indirect(layout, image: centered, right: right, scratch: scratch) { first, count, acc, ldacc in
-                epilogue.apply(rows: count, columns: outputs, acc: acc, ldacc: ldacc, y: sample, firstRow: first)
+            conv2dS8Indirect(layout, image: centered, right: matrix.right, scratch: scratch) { first, count, acc, ldacc in
+                matrix.epilogue.apply(rows: count, columns: outputs, acc: acc, ldacc: ldacc, y: sample, firstRow: first)
             }
         }
     }
@@ -101,13 +113,10 @@ final class QuantizedConvOp: QuantizedChainOp {
 final class QuantizedDenseOp: QuantizedChainOp {
     let point: ActivationPoint
     let outputCount: Int
-    var output: QuantizationParameters? { epilogue.output }
-    private let right: PackedRightS8
+    var output: QuantizationParameters? { matrix.epilogue.output }
+    private let matrix: QuantizedMatrix
     private let left: PackedLeftS8
-    private let epilogue: QuantizedEpilogue
-    private let input: QuantizationParameters
-    private let inputIsFloat: Bool
-    private let inputs: Int, outputs: Int, rowsPerSample: Int
+    private let inputs: Int, rowsPerSample: Int
     private let centered: UnsafeMutablePointer<Int16>
     private let accumulators: UnsafeMutablePointer<Int32>
 
@@ -115,17 +124,11 @@ final class QuantizedDenseOp: QuantizedChainOp {
          capacity: Int, activation: ActivationF32, inputIsFloat: Bool, output: QuantizationParameters?) throws(EngineError) {
         let name = "\(prefix).weight"
         let (values, scales) = try weights.int8(name, shape: [outputs, inputs])
-        let input = try weights.inputQuantization(of: name)
-        self.input = input
-        let right = PackedRightS8(depth: inputs, columns: outputs)
-        values.withUnsafeBufferPointer { right.pack(transposed: $0.baseAddress!, ld: inputs) }
-        self.right = right
-        epilogue = QuantizedEpilogue(columnScale: FloatBuffer(copying: scales.map { $0 * input.scale }),
-                                     bias: FloatBuffer(copying: try weights.floats("\(prefix).bias", shape: [outputs])),
-                                     activation: activation, output: output)
+        matrix = try QuantizedMatrix(weights: weights, name: name, rows: values, depth: inputs, scales: scales,
+                                     bias: "\(prefix).bias", activation: activation, inputIsFloat: inputIsFloat,
+                                     output: output)
         self.point = point
-        self.inputIsFloat = inputIsFloat
-        self.inputs = inputs; self.outputs = outputs; self.rowsPerSample = rowsPerSample
+        self.inputs = inputs; self.rowsPerSample = rowsPerSample
         outputCount = rowsPerSample * outputs
         let rows = capacity * rowsPerSample
         left = PackedLeftS8(rows: rows, depth: inputs)
@@ -139,8 +142,8 @@ final class QuantizedDenseOp: QuantizedChainOp {
     }
 
     func run(_ x: UnsafeRawPointer, _ y: UnsafeMutableRawPointer, batch: Int) {
-        let rows = batch * rowsPerSample
-        if inputIsFloat {
+        let rows = batch * rowsPerSample, input = matrix.input
+        if matrix.inputIsFloat {
             quantizeCenteredS16(count: rows * inputs, x: x.assumingMemoryBound(to: Float.self),
                                 inverseScale: 1 / input.scale, zeroPoint: input.zeroPoint, y: centered)
             for i in 0..<rows { left.packRow(i, centered: centered + i * inputs) }
@@ -148,8 +151,9 @@ final class QuantizedDenseOp: QuantizedChainOp {
             let bytes = x.assumingMemoryBound(to: UInt8.self)
             for i in 0..<rows { left.packRow(i, from: bytes + i * inputs, zeroPoint: input.zeroPoint) }
         }
-        gemmS8(left: left, right: right, rows: rows, c: accumulators, ldc: outputs)
-        epilogue.apply(rows: rows, columns: outputs, acc: accumulators, ldacc: outputs, y: y, firstRow: 0)
+        gemmS8(left: left, right: matrix.right, rows: rows, c: accumulators, ldc: matrix.outputs)
+        matrix.epilogue.apply(rows: rows, columns: matrix.outputs, acc: accumulators, ldacc: matrix.outputs, y: y,
+                              firstRow: 0)
     }
 }
 
