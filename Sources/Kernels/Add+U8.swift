@@ -12,9 +12,7 @@ public func addU8(count: Int, a: UnsafePointer<UInt8>, _ qa: (scale: Float, zero
     var i = 0
     while i + 8 <= count {
         let x = widenedUInt8x8(rawA + i) &- za, z = widenedUInt8x8(rawB + i) &- zb
-        var q = (floatLanes(x) * sa + floatLanes(z) * sb) * inverse + zero
-        q.replace(with: 0, where: .!(q .>= 0))
-        q.replace(with: 255, where: q .> 255)
+        let q = clampedToByteRange((floatLanes(x) * sa + floatLanes(z) * sb) * inverse + zero)
         let bits = unsafeBitCast(q + 12_582_912, to: SIMD8<Int32>.self) &- 0x4B40_0000
         rawY.storeBytes(of: lowBytes(bits), toByteOffset: i, as: SIMD8<UInt8>.self)
         i += 8

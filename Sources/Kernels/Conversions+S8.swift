@@ -46,3 +46,20 @@ func widenedUInt8x8(_ p: UnsafeRawPointer) -> SIMD8<Int32> {
     return SIMD8<Int32>(truncatingIfNeeded: bytes)
 #endif
 }
+
+/// `q` clamped to [0, 255] with NaN to 0: `!(q >= 0) ? 0 : min(q, 255)` per lane. On x86_64 one
+/// `vmaxps` (which returns its second operand, 0, for NaN) and one `vminps`; LLVM turns the masked
+/// `replace` form into compares, packs and byte blends after the integer conversion.
+@inline(__always)
+func clampedToByteRange(_ q: SIMD8<Float>) -> SIMD8<Float> {
+#if arch(x86_64)
+    let low = Builtin.int_x86_avx_max_ps_256(q._storage._value, SIMD8<Float>(repeating: 0)._storage._value)
+    return unsafeBitCast(Builtin.int_x86_avx_min_ps_256(low, SIMD8<Float>(repeating: 255)._storage._value),
+                         to: SIMD8<Float>.self)
+#else
+    var q = q
+    q.replace(with: 0, where: .!(q .>= 0))
+    q.replace(with: 255, where: q .> 255)
+    return q
+#endif
+}

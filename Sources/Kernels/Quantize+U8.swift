@@ -7,9 +7,7 @@ public func quantizeU8(count: Int, x: UnsafePointer<Float>, inverseScale: Float,
     let rawX = UnsafeRawPointer(x), rawY = UnsafeMutableRawPointer(y)
     var i = 0
     while i + 8 <= count {
-        var v = rawX.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self) * inverse + zero
-        v.replace(with: 0, where: .!(v .>= 0))
-        v.replace(with: 255, where: v .> 255)
+        let v = clampedToByteRange(rawX.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self) * inverse + zero)
         let bits = unsafeBitCast(v + 12_582_912, to: SIMD8<Int32>.self) &- 0x4B40_0000
         rawY.storeBytes(of: lowBytes(bits), toByteOffset: i, as: SIMD8<UInt8>.self)
         i += 8
@@ -42,9 +40,7 @@ public func quantizeCenteredS16(count: Int, x: UnsafePointer<Float>, inverseScal
     let bias = SIMD8<Int32>(repeating: 0x4B40_0000 &+ zeroPoint)
     var i = 0
     while i + 8 <= count {
-        var v = rawX.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self) * inverse + zero
-        v.replace(with: 0, where: .!(v .>= 0))
-        v.replace(with: 255, where: v .> 255)
+        let v = clampedToByteRange(rawX.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self) * inverse + zero)
         let centered = unsafeBitCast(v + 12_582_912, to: SIMD8<Int32>.self) &- bias
         rawY.storeBytes(of: lowHalves(centered), toByteOffset: 2 * i, as: SIMD8<Int16>.self)
         i += 8

@@ -36,9 +36,7 @@ private func requantizeRows(_ rows: Int, _ columns: Int, _ acc: UnsafePointer<In
             var v = floatLanes(a.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Int32>.self))
                 * rawScale.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self)
             if let rawBias { v = v + rawBias.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self) }
-            var q = activation(v) * inverse + zero
-            q.replace(with: 0, where: .!(q .>= 0))
-            q.replace(with: 255, where: q .> 255)
+            let q = clampedToByteRange(activation(v) * inverse + zero)
             let bits = unsafeBitCast(q + 12_582_912, to: SIMD8<Int32>.self) &- 0x4B40_0000
             out.storeBytes(of: lowBytes(bits), toByteOffset: j, as: SIMD8<UInt8>.self)
             j += 8
