@@ -62,7 +62,8 @@ public struct IndirectConvS8Layout: Equatable, Sendable {
 
 /// Int8 convolution without an im2col matrix: the 6×16 micro-kernel reads each output position's
 /// window straight from the centered image (`quantizeCenteredS16` / `centerU8`), through six row
-/// pointers and the layout's segment offsets. `right` holds the weights packed from
+/// pointers and the layout's segment offsets (a last block of one to three positions runs one row
+/// at a time instead of wasting half a tile). `right` holds the weights packed from
 /// `layout.reorderedWeights` (`pack(transposed:ld:)`). Positions go in blocks of six; after each
 /// block `epilogue(first, count, acc, ldacc)` receives its Int32 sums (`count` rows of
 /// `right.columns`), which live in `scratch` (`indirectConvS8ScratchSize`). Allocates nothing.
@@ -85,9 +86,16 @@ public func conv2dS8Indirect(_ layout: IndirectConvS8Layout, image: UnsafePointe
                     rows[r] = image + (p / ow) * stepY + (p % ow) * stepX
                 }
                 for panel in 0..<right.panels {
-                    gemmS8Indirect_6x16(rows: UnsafePointer(rows.baseAddress!), pairOffsets: offsets.baseAddress!,
-                                        depthPairs: offsets.count, b: right.storage + panel * panelStride,
-                                        c: scratch + panel * tile, ldc: ldacc)
+                    let b = right.storage + panel * panelStride
+                    if count <= 3 {
+                        for r in 0..<count {
+                            gemmS8Indirect_1x16(row: rows[r], pairOffsets: offsets.baseAddress!, depthPairs: offsets.count,
+                                                b: b, c: scratch + r * ldacc + panel * tile)
+                        }
+                    } else {
+                        gemmS8Indirect_6x16(rows: UnsafePointer(rows.baseAddress!), pairOffsets: offsets.baseAddress!,
+                                            depthPairs: offsets.count, b: b, c: scratch + panel * tile, ldc: ldacc)
+                    }
                 }
                 epilogue(first, count, scratch, ldacc)
                 first += 6

@@ -81,6 +81,24 @@ func gemmS8Indirect_6x16(rows: UnsafePointer<UnsafePointer<Int16>>, pairOffsets:
     tile.store(to: c, ldc: ldc)
 }
 
+/// One row of `gemmS8Indirect_6x16` against one panel: the tail of a convolution whose positions
+/// leave one to three rows after the last full block of six.
+@inline(never)
+func gemmS8Indirect_1x16(row: UnsafePointer<Int16>, pairOffsets: UnsafePointer<Int>, depthPairs: Int,
+                         b: UnsafePointer<Int16>, c: UnsafeMutablePointer<Int32>) {
+    var c0 = SIMD8<Int32>(), c1 = SIMD8<Int32>()
+    let r = UnsafeRawPointer(row)
+    var pb = UnsafeRawPointer(b)
+    for t in 0..<depthPairs {
+        let x = broadcastPair(r.loadUnaligned(fromByteOffset: 2 * pairOffsets[t], as: Int32.self))
+        c0 &+= multiplyAddAdjacentPairs(x, pb.loadUnaligned(as: SIMD16<Int16>.self))
+        c1 &+= multiplyAddAdjacentPairs(x, pb.loadUnaligned(fromByteOffset: 32, as: SIMD16<Int16>.self))
+        pb += 64
+    }
+    UnsafeMutableRawPointer(c).storeBytes(of: c0, as: SIMD8<Int32>.self)
+    UnsafeMutableRawPointer(c).storeBytes(of: c1, toByteOffset: 32, as: SIMD8<Int32>.self)
+}
+
 /// One row against four consecutive panels (64 columns), `panelStride` Int16 apart.
 @inline(never)
 func gemmS8_1x64(depthPairs: Int, a: UnsafePointer<Int32>, aStride: Int, b: UnsafePointer<Int16>,
