@@ -17,6 +17,8 @@ final class QuantizedLinear {
     private let quantizedInput: UnsafeMutablePointer<Int16>
     private let left: PackedLeftS8
     private let accumulators: UnsafeMutablePointer<Int32>
+    /// Block scratch of `conv2dS8Indirect`, for convolutions whose windows it reads in place.
+    private let blockScratch: UnsafeMutablePointer<Int32>
 
     /// `weight` holds `outputs` rows of `inputs` int8 values (depth order of the GEMM), `scales`
     /// one per output; `input` quantizes the values this matrix multiplies.
@@ -34,11 +36,13 @@ final class QuantizedLinear {
         quantizedInput = .allocate(capacity: max(inputCapacity ?? rowCapacity * inputs, rowCapacity * inputs))
         left = PackedLeftS8(rows: rowCapacity, depth: inputs)
         accumulators = .allocate(capacity: rowCapacity * outputs)
+        blockScratch = .allocate(capacity: indirectConvS8ScratchSize(outputs: outputs))
     }
 
     deinit {
         quantizedInput.deallocate()
         accumulators.deallocate()
+        blockScratch.deallocate()
     }
 
     /// `y[i·ldy + j] = act(Σ_p x[i·inputs + p] W[j][p] + b[j] (+ y if accumulate))` for `rows` rows.
@@ -57,6 +61,15 @@ final class QuantizedLinear {
         let imageCount = g.channels * g.height * g.width
         quantizeCenteredS16(count: imageCount, x: x, inverseScale: inverseInputScale, zeroPoint: inputZeroPoint,
                             y: quantizedInput)
+        // The windows are read in place when their depth order is the im2col order (no padding taps).
+        if let layout = IndirectConvS8Layout(g), layout.depth == inputs {
+            conv2dS8Indirect(layout, image: quantizedInput, right: right, scratch: blockScratch) { first, count, acc, ldacc in
+                dequantizeColumnsF32(rows: count, columns: outputs, acc: acc, ldacc: ldacc, scale: columnScale.pointer,
+                                     bias: bias.map { UnsafePointer($0.pointer) }, activation: activation,
+                                     accumulate: false, y: y + first * outputs, ldy: outputs)
+            }
+            return
+        }
         im2colPackLeftS8(g, image: quantizedInput, into: left)
         multiply(rows: g.positions, y: y, ldy: outputs, activation: activation, accumulate: false)
     }
