@@ -19,11 +19,13 @@ final class QuantizedLinear {
     private let accumulators: UnsafeMutablePointer<Int32>
     /// Block scratch of `conv2dS8Indirect`, for convolutions whose windows it reads in place.
     private let blockScratch: UnsafeMutablePointer<Int32>
+    /// Built at init (it allocates): the in-place window walk of the convolution this matrix serves.
+    private let indirect: IndirectConvS8Layout?
 
     /// `weight` holds `outputs` rows of `inputs` int8 values (depth order of the GEMM), `scales`
     /// one per output; `input` quantizes the values this matrix multiplies.
     init(weight: UnsafePointer<Int8>, scales: [Float], bias: [Float]?, input: QuantizationParameters,
-         inputs: Int, outputs: Int, rowCapacity: Int, inputCapacity: Int? = nil) {
+         inputs: Int, outputs: Int, rowCapacity: Int, inputCapacity: Int? = nil, convolution: Conv2DGeometry? = nil) {
         self.inputs = inputs
         self.outputs = outputs
         right = PackedRightS8(depth: inputs, columns: outputs)
@@ -37,6 +39,7 @@ final class QuantizedLinear {
         left = PackedLeftS8(rows: rowCapacity, depth: inputs)
         accumulators = .allocate(capacity: rowCapacity * outputs)
         blockScratch = .allocate(capacity: indirectConvS8ScratchSize(outputs: outputs))
+        indirect = convolution.flatMap(IndirectConvS8Layout.init).flatMap { $0.depth == inputs ? $0 : nil }
     }
 
     deinit {
@@ -62,7 +65,7 @@ final class QuantizedLinear {
         quantizeCenteredS16(count: imageCount, x: x, inverseScale: inverseInputScale, zeroPoint: inputZeroPoint,
                             y: quantizedInput)
         // The windows are read in place when their depth order is the im2col order (no padding taps).
-        if let layout = IndirectConvS8Layout(g), layout.depth == inputs {
+        if let layout = indirect, layout.geometry == g {
             conv2dS8Indirect(layout, image: quantizedInput, right: right, scratch: blockScratch) { first, count, acc, ldacc in
                 dequantizeColumnsF32(rows: count, columns: outputs, acc: acc, ldacc: ldacc, scale: columnScale.pointer,
                                      bias: bias.map { UnsafePointer($0.pointer) }, activation: activation,

@@ -29,7 +29,8 @@ extension WeightPacker {
         let imageCount = g.channels * g.height * g.width
         let linear = reordered.withUnsafeBufferPointer { w in
             QuantizedLinear(weight: w.baseAddress!, scales: scales, bias: bias, input: input, inputs: g.windowSize,
-                            outputs: outputs, rowCapacity: g.positions, inputCapacity: imageCount + g.windowSize)
+                            outputs: outputs, rowCapacity: g.positions, inputCapacity: imageCount + g.windowSize,
+                            convolution: g)
         }
         return PackedWeights(quantized: linear)
     }
