@@ -3,11 +3,13 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import TOMLKit
 
-/// The config file: flat TOML (`key = value` lines, `#` comments) with the same keys as the
-/// `inferd` flags, e.g. `workers = 2`, `socket = "/run/inferd.sock"`, `allow-uid = [0, 1000]`.
-/// Strings, integers, booleans, integer arrays and string arrays (`trusted-keys = ["a.pub"]`); tables and other TOML types are refused with
-/// the line number, so a mistake is never silently ignored.
+/// The config file: TOML (parsed by TOMLKit) whose top-level keys are the `inferd` flag names,
+/// e.g. `workers = 2`, `socket = "/run/inferd.sock"`, `allow-uid = [0, 1000]`,
+/// `trusted-keys = ["a.pub"]`. `max_batch` is accepted for `max-batch`. Unknown keys, tables and
+/// values of the wrong type are refused with the line they are on, so a mistake is never
+/// silently ignored.
 extension ServerConfiguration {
     /// Applies every key of the file at `path` over the current values.
     public mutating func apply(configFile path: String) throws(ServerError) {
@@ -28,107 +30,98 @@ extension ServerConfiguration {
 
     /// Applies the keys in `text` (TOML as described above); `source` names it in errors.
     public mutating func apply(configText text: String, source: String = "config") throws(ServerError) {
-        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = Self.stripComment(rawLine).trimmingSpaces
-            if line.isEmpty { continue }
-            func fail(_ why: String) -> ServerError { .invalidConfiguration("\(source):\(number + 1): \(why)") }
-            guard let equals = line.firstIndex(of: "=") else { throw fail("expected 'key = value', found '\(line)'") }
-            let key = line[..<equals].trimmingSpaces.replacingUnderscores
-            let value = TOMLValue(String(line[line.index(after: equals)...].trimmingSpaces))
-            do throws(ServerError) { try set(key, value) } catch {
-                if case let .invalidConfiguration(why) = error { throw fail(why) }
-                throw fail(error.description)
+        let table: TOMLTable
+        do { table = try TOMLTable(string: text) } catch let error as TOMLParseError {
+            throw .invalidConfiguration("\(source):\(error.source.begin.line): \(error.description)")
+        } catch {
+            throw .invalidConfiguration("\(source): \(error)")
+        }
+        for key in table.keys {
+            guard let value = table[key] else { continue }
+            do throws(ServerError) { try set(key.replacingUnderscores, ConfigValue(key: key, value: value)) } catch {
+                let why = if case let .invalidConfiguration(why) = error { why } else { error.description }
+                throw .invalidConfiguration("\(source):\(Self.line(of: key, in: text)): \(why)")
             }
         }
     }
 
-    private mutating func set(_ key: String, _ value: TOMLValue) throws(ServerError) {
+    private mutating func set(_ key: String, _ value: ConfigValue) throws(ServerError) {
         switch key {
-        case "socket": socketPath = try value.string(key)
-        case "models": modelsDirectory = try value.string(key)
-        case "workers": workers = try value.int(key)
-        case "max-batch": maxBatch = try value.int(key)
-        case "batch-delay-us": batchDelayMicroseconds = try value.int(key)
-        case "queue-depth": queueDepth = try value.int(key)
-        case "max-body": maxBodyBytes = try value.int(key)
-        case "max-connections": maxConnections = try value.int(key)
-        case "socket-group": socketGroup = try value.string(key)
-        case "allow-uid": allowUIDs = try value.ids(key)
-        case "allow-gid": allowGIDs = try value.ids(key)
-        case "idle-timeout": idleTimeoutSeconds = try value.int(key)
-        case "request-timeout": requestTimeoutSeconds = try value.int(key)
-        case "drain-timeout": drainTimeoutSeconds = try value.int(key)
-        case "trusted-keys": trustedKeyFiles = try value.strings(key)
-        default: throw .invalidConfiguration("unknown key '\(key)'")
+        case "socket": socketPath = try value.string()
+        case "models": modelsDirectory = try value.string()
+        case "workers": workers = try value.int()
+        case "max-batch": maxBatch = try value.int()
+        case "batch-delay-us": batchDelayMicroseconds = try value.int()
+        case "queue-depth": queueDepth = try value.int()
+        case "max-body": maxBodyBytes = try value.int()
+        case "max-connections": maxConnections = try value.int()
+        case "socket-group": socketGroup = try value.string()
+        case "allow-uid": allowUIDs = try value.ids()
+        case "allow-gid": allowGIDs = try value.ids()
+        case "idle-timeout": idleTimeoutSeconds = try value.int()
+        case "request-timeout": requestTimeoutSeconds = try value.int()
+        case "drain-timeout": drainTimeoutSeconds = try value.int()
+        case "trusted-keys": trustedKeyFiles = try value.strings()
+        default: throw .invalidConfiguration("unknown key '\(value.key)'")
         }
     }
 
-    private static func stripComment(_ line: Substring) -> Substring {
-        var inString = false
-        for index in line.indices {
-            if line[index] == "\"" { inString.toggle() }
-            if line[index] == "#", !inString { return line[..<index] }
+    /// The 1-based line on which `key` is assigned; TOMLKit reports positions only for parse errors.
+    private static func line(of key: String, in text: String) -> Int {
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            let bare = trimmed.hasPrefix("\"") ? trimmed.dropFirst() : trimmed
+            if bare.hasPrefix(key), bare.dropFirst(key.count).first.map({ " \t=\"".contains($0) }) ?? false {
+                return index + 1
+            }
         }
-        return line
+        return 1
     }
 }
 
-/// One TOML value as written, converted on demand to the type its key needs.
-private struct TOMLValue {
-    let text: String
-    init(_ text: String) { self.text = text }
+/// One parsed value with the key it was given under, converted to the type that key needs.
+private struct ConfigValue {
+    let key: String
+    let value: any TOMLValueConvertible
 
-    func string(_ key: String) throws(ServerError) -> String {
-        guard text.count >= 2, text.first == "\"", text.last == "\"" else {
-            throw .invalidConfiguration("\(key) must be a quoted string, found \(text)")
-        }
-        let inner = text.dropFirst().dropLast()
-        guard !inner.contains("\\"), !inner.contains("\"") else {
-            throw .invalidConfiguration("\(key): escapes are not supported in config strings")
-        }
-        return String(inner)
+    func string() throws(ServerError) -> String {
+        guard let string = value.string else { throw mismatch("a string") }
+        return string
     }
 
-    func int(_ key: String) throws(ServerError) -> Int {
-        guard let value = Int(text.filter { $0 != "_" }) else {
-            throw .invalidConfiguration("\(key) must be an integer, found \(text)")
-        }
-        return value
+    func int() throws(ServerError) -> Int {
+        guard let int = value.int else { throw mismatch("an integer") }
+        return int
     }
 
-    func strings(_ key: String) throws(ServerError) -> [String] {
-        guard text.first == "[", text.last == "]" else {
-            throw .invalidConfiguration("\(key) must be an array of strings like [\"a.pub\"], found \(text)")
+    func strings() throws(ServerError) -> [String] {
+        guard let array = value.array else { throw mismatch("an array of strings like [\"a.pub\"]") }
+        var strings: [String] = []
+        for item in array {
+            guard let string = item.string else { throw mismatch("an array of strings like [\"a.pub\"]") }
+            strings.append(string)
         }
-        return try text.dropFirst().dropLast().split(separator: ",").map { $0.trimmingSpaces }
-            .filter { !$0.isEmpty }.map { (item) throws(ServerError) in try TOMLValue(item).string(key) }
+        return strings
     }
 
-    func ids(_ key: String) throws(ServerError) -> [UInt32] {
-        guard text.first == "[", text.last == "]" else {
-            throw .invalidConfiguration("\(key) must be an array of integers like [0, 1000], found \(text)")
-        }
+    func ids() throws(ServerError) -> [UInt32] {
+        guard let array = value.array else { throw mismatch("an array of integer ids like [0, 1000]") }
         var ids: [UInt32] = []
-        for item in text.dropFirst().dropLast().split(separator: ",") {
-            let trimmed = item.trimmingSpaces
-            if trimmed.isEmpty { continue }
-            guard let id = UInt32(trimmed) else {
-                throw .invalidConfiguration("\(key) must hold integer ids, found \(trimmed)")
+        for item in array {
+            guard let int = item.int, let id = UInt32(exactly: int) else {
+                throw mismatch("an array of integer ids like [0, 1000]")
             }
             ids.append(id)
         }
         return ids
     }
+
+    private func mismatch(_ expected: String) -> ServerError {
+        .invalidConfiguration("\(key) must be \(expected), found \(value.tomlValue.type) \(value.debugDescription)")
+    }
 }
 
-extension StringProtocol {
-    fileprivate var trimmingSpaces: String {
-        var slice = Substring(self)
-        while let first = slice.first, first == " " || first == "\t" || first == "\r" { slice.removeFirst() }
-        while let last = slice.last, last == " " || last == "\t" || last == "\r" { slice.removeLast() }
-        return String(slice)
-    }
-
+extension String {
     fileprivate var replacingUnderscores: String {
         String(map { $0 == "_" ? "-" : $0 })
     }

@@ -19,7 +19,7 @@ struct InferdCommand: ParsableCommand {
     var socket: String?
     @Option(help: "Directory whose *.inferd weight files are served. (default: /var/lib/inferd/models)")
     var models: String?
-    @Option(help: "Config file (flat TOML with the flag names as keys).")
+    @Option(help: "Config file (TOML with the flag names as keys).")
     var config: String?
     @Option(help: "Worker threads, each with its own model instances. (default: online cores)")
     var workers: Int?

@@ -22,9 +22,12 @@ import Testing
 
     @Test(arguments: [
         ("workers = 2\nspeed = 3", "inferd.toml:2: unknown key 'speed'"),
-        ("workers = two", "inferd.toml:1: workers must be an integer, found two"),
-        ("trusted-keys = \"a.pub\"", "inferd.toml:1: trusted-keys must be an array of strings"),
-        ("socket", "inferd.toml:1: expected 'key = value'"),
+        ("workers = \"two\"", "inferd.toml:1: workers must be an integer, found string"),
+        ("socket = \"/run/a.sock\"\ntrusted-keys = \"a.pub\"", "inferd.toml:2: trusted-keys must be an array of strings"),
+        ("allow-uid = [0, -1]", "inferd.toml:1: allow-uid must be an array of integer ids"),
+        ("workers = 2\n[server]\nqueue-depth = 9", "unknown key 'server'"),
+        ("workers = 2\nsocket", "inferd.toml:2:"),
+        ("workers = two", "inferd.toml:1:"),
     ])
     func mistakesNameTheLine(text: String, message: String) {
         var configuration = ServerConfiguration()
