@@ -26,6 +26,10 @@ public final class Trainer: @unchecked Sendable {
         guard options.threads >= 1, options.batchSize >= options.threads, options.epochs >= 0 else {
             throw .invalidArgument("need threads ≥ 1 and batch size ≥ threads, got \(options.threads) and \(options.batchSize)")
         }
+        let shift = options.augmentation.maxShift
+        guard shift >= 0, shift < FashionMNIST.side else {
+            throw .invalidArgument("the augmentation shift must be 0..<\(FashionMNIST.side) pixels, got \(shift)")
+        }
         self.architecture = architecture
         self.options = options
         let capacity = (options.batchSize + options.threads - 1) / options.threads
@@ -56,6 +60,11 @@ public final class Trainer: @unchecked Sendable {
     public func trainEpoch(_ data: FashionMNIST, epoch: Int, progress: (BatchProgress) -> Void = { _ in }) -> (loss: Double, accuracy: Double) {
         var order = (0..<Int32(data.count)).map { $0 }
         random.shuffle(&order)
+        let augmentation = options.augmentation
+        let augmenting = augmentation.isEnabled && workers[0].inputCount == FashionMNIST.pixelsPerImage
+        let transforms = augmenting
+            ? augmentation.transforms(count: data.count, seed: options.seed, epoch: epoch) : [.identity]
+        let side = FashionMNIST.side
         let batchSize = options.batchSize
         let batches = (data.count + batchSize - 1) / batchSize
         let totalSteps = batches * options.epochs
@@ -77,7 +86,13 @@ public final class Trainer: @unchecked Sendable {
                             let pixels = worker.inputCount
                             for i in 0..<count {
                                 let sample = Int(order[lo + i])
-                                (worker.input.pointer + i * pixels).update(from: images.pointer + sample * pixels, count: pixels)
+                                let destination = worker.input.pointer + i * pixels
+                                if augmenting {
+                                    ImageAugmentation.apply(transforms[sample], side: side,
+                                                            from: images.pointer + sample * pixels, to: destination)
+                                } else {
+                                    destination.update(from: images.pointer + sample * pixels, count: pixels)
+                                }
                                 self.labels[t].pointer[i] = allLabels[sample]
                             }
                             self.gradients[t].zero()

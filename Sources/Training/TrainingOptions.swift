@@ -18,11 +18,15 @@ public struct TrainingOptions: Sendable, Equatable {
     public var seed: UInt64
     /// Worker threads; each takes an equal share of every mini-batch.
     public var threads: Int
+    /// Random shifts and mirroring of the training images; off by default.
+    public var augmentation: ImageAugmentation
 
     public init(epochs: Int, batchSize: Int = 64, learningRate: Float = 1e-3, schedule: Schedule = .cosine,
-                warmupEpochs: Double = 0, seed: UInt64 = 1, threads: Int = 2) {
+                warmupEpochs: Double = 0, seed: UInt64 = 1, threads: Int = 2,
+                augmentation: ImageAugmentation = ImageAugmentation()) {
         self.epochs = epochs; self.batchSize = batchSize; self.learningRate = learningRate
         self.schedule = schedule; self.warmupEpochs = warmupEpochs; self.seed = seed; self.threads = threads
+        self.augmentation = augmentation
     }
 
     /// The learning rate at `step` (0-based) of `totalSteps`.

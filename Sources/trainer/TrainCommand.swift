@@ -38,6 +38,12 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Epochs of linear learning-rate warm-up.")
     var warmup: Double = 0
 
+    @Option(help: "Shift each training image by up to this many pixels (seeded, per epoch; 0 = off).")
+    var shift: Int = 0
+
+    @Flag(help: "Mirror half of the training images left to right (seeded, per epoch).")
+    var mirror = false
+
     @Option(name: .customLong("train-limit"), help: "Use only the first N training images (quick runs).")
     var trainLimit: Int?
 
@@ -61,11 +67,13 @@ struct TrainCommand: ParsableCommand {
         if let trainLimit { train = train.prefix(trainLimit) }
         if let testLimit { test = test.prefix(testLimit) }
         let options = TrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: learningRate,
-                                      schedule: schedule, warmupEpochs: warmup, seed: seed, threads: threads)
+                                      schedule: schedule, warmupEpochs: warmup, seed: seed, threads: threads,
+                                      augmentation: ImageAugmentation(maxShift: shift, mirror: mirror))
         let trainer = try Trainer(architecture: arch, options: options)
         let display = ProgressDisplay(epochs: epochs)
         display.line("training \(architecture.arch.rawValue): \(trainer.parameterCount) parameters, \(train.count) images, "
-                     + "batch \(batchSize), \(threads) thread(s), \(schedule.rawValue) lr \(learningRate), seed \(seed)")
+                     + "batch \(batchSize), \(threads) thread(s), \(schedule.rawValue) lr \(learningRate), seed \(seed)"
+                     + (options.augmentation.isEnabled ? ", shift ±\(shift) px\(mirror ? ", mirror" : "")" : ""))
         var history: [EpochRecord] = []
         let commandLine = (["trainer"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         var evaluation = trainer.evaluate(test)
