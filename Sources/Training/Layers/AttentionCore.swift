@@ -1,3 +1,4 @@
+import Kernels
 import Foundation
 
 /// Scaled dot-product attention of every head over `[T, D]` q, k, v (head j owns columns

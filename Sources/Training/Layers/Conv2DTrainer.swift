@@ -1,3 +1,4 @@
+import Kernels
 import Engine
 
 /// Convolution over NHWC activations as im2col + GEMM: `out[P, O] = col[P, K] · W[K, O]` with

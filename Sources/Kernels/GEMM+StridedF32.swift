@@ -34,16 +34,6 @@ public func gemmStridedF32(
 }
 
 @inlinable @inline(__always)
-func loadF32x8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
-}
-
-@inlinable @inline(__always)
-func storeF32x8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
-}
-
-@inlinable @inline(__always)
 func stridedTileF32_4x16(
     k: Int, a: UnsafePointer<Float>, rs: Int, cs: Int,
     b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
@@ -107,5 +97,22 @@ func stridedRowF32(
 public func transposeF32(rows: Int, cols: Int, src: UnsafePointer<Float>, dst: UnsafeMutablePointer<Float>) {
     for r in 0..<rows {
         for col in 0..<cols { dst[col * rows + r] = src[r * cols + col] }
+    }
+}
+
+/// Scalar reference for `gemmStridedF32`: the plain triple loop, one product at a time.
+public func gemmStridedF32Reference(
+    m: Int, n: Int, k: Int,
+    a: UnsafePointer<Float>, rowStride: Int, colStride: Int,
+    b: UnsafePointer<Float>, ldb: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int,
+    accumulate: Bool
+) {
+    for i in 0..<m {
+        for j in 0..<n {
+            var sum: Float = accumulate ? c[i * ldc + j] : 0
+            for p in 0..<k { sum += a[i * rowStride + p * colStride] * b[p * ldb + j] }
+            c[i * ldc + j] = sum
+        }
     }
 }
