@@ -50,7 +50,6 @@ extension ServerConfiguration {
         case "socket": socketPath = try value.string()
         case "models": modelsDirectory = try value.string()
         case "workers": workers = try value.int()
-        case "dispatch": dispatch = try value.dispatch()
         case "max-batch": maxBatch = try value.int()
         case "batch-delay-us": batchDelayMicroseconds = try value.int()
         case "queue-depth": queueDepth = try value.int()
@@ -88,13 +87,6 @@ private struct ConfigValue {
     func string() throws(ServerError) -> String {
         guard let string = value.string else { throw mismatch("a string") }
         return string
-    }
-
-    func dispatch() throws(ServerError) -> RequestDispatch {
-        guard let mode = value.string.flatMap(RequestDispatch.init(rawValue:)) else {
-            throw mismatch("\"queue\" or \"inline\"")
-        }
-        return mode
     }
 
     func int() throws(ServerError) -> Int {

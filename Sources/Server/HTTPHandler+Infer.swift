@@ -28,16 +28,6 @@ extension HTTPHandler {
             finishInfer(context, model: name, requestID: requestID, start: start, result: .failure(error))
             return
         }
-        if let slot = server.workerSlot(of: context.eventLoop) {
-            let result = BatchScratch.run(model.instances[slot], input: request.input, batch: request.batch,
-                                          outputCount: model.outputCount)
-            let answer = result.map { output in
-                KServeEncoding.inferResponse(model: model, id: request.id, batch: request.batch, output: output,
-                                             binary: request.binaryOutput, allocator: context.channel.allocator)
-            }
-            finishInfer(context, model: name, requestID: requestID, start: start, result: answer)
-            return
-        }
         beginAsync()
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let eventLoop = context.eventLoop

@@ -20,9 +20,6 @@ public final class InferenceServer: Sendable {
     let pool: WorkerPool
     let logger: Logger
     let group: MultiThreadedEventLoopGroup
-    /// With inline dispatch, the event loops in order: loop i runs on model instance i.
-    private let workerLoops: [any EventLoop]
-    private let workerSlots: [ObjectIdentifier: Int]
     private let reloadPool: NIOThreadPool
     private let listener = Mutex<(any Channel)?>(nil)
     private let ownsSocketFile = Atomic<Bool>(false)
@@ -51,15 +48,11 @@ public final class InferenceServer: Sendable {
         self.repository = ModelRepository(directory: configuration.modelsDirectory, workers: configuration.workers,
                                           maxBatch: configuration.maxBatch,
                                           trustedKeys: trustedKeys.isEmpty ? nil : trustedKeys, logger: logger)
-        let inline = configuration.dispatch == .inline
-        self.pool = WorkerPool(workers: inline ? 0 : configuration.workers, queueDepth: configuration.queueDepth,
+        self.pool = WorkerPool(workers: configuration.workers, queueDepth: configuration.queueDepth,
                                maxBatch: configuration.maxBatch,
                                batchDelayMicroseconds: configuration.batchDelayMicroseconds,
                                onQueueDepth: { metrics.recordQueueDepth($0) })
-        self.group = MultiThreadedEventLoopGroup(numberOfThreads: inline ? configuration.workers : 1)
-        let loops = inline ? Array(group.makeIterator()) : []
-        self.workerLoops = loops
-        self.workerSlots = Dictionary(uniqueKeysWithValues: loops.enumerated().map { (ObjectIdentifier($1), $0) })
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.reloadPool = NIOThreadPool(numberOfThreads: 1)
         reloadPool.start()
     }
@@ -172,35 +165,18 @@ public final class InferenceServer: Sendable {
         return line
     }
 
-    /// Worker threads: the pool's threads, or with inline dispatch the event loops.
-    var workerCount: Int { configuration.workers }
-
-    /// The model instance slot of `loop` when requests run inline on it.
-    func workerSlot(of loop: any EventLoop) -> Int? {
-        workerSlots[ObjectIdentifier(loop)]
-    }
-
-    /// Runs `work` on worker `index`: through its own inbox, or with inline dispatch on its event loop.
-    private func sendControl(toWorker index: Int, _ work: @escaping @Sendable () -> Void) {
-        if workerLoops.isEmpty {
-            pool.sendControl(toWorker: index, work)
-        } else {
-            workerLoops[index].execute(work)
-        }
-    }
-
-    /// Sends a probe through every worker; calls `completion` once all came back (never, if one is wedged).
+    /// Sends a probe through every worker's own inbox; calls `completion` once all came back (never, if one is wedged).
     public func probeWorkers(_ completion: @escaping @Sendable () -> Void) {
-        let box = ProbeCounter(count: workerCount, completion: completion)
-        for index in 0..<workerCount {
-            sendControl(toWorker: index) { box.arrive() }
+        let box = ProbeCounter(count: pool.workerCount, completion: completion)
+        for index in 0..<pool.workerCount {
+            pool.sendControl(toWorker: index) { box.arrive() }
         }
     }
 
     /// Blocks worker `index` for `seconds` (test hooks only): the watchdog must notice.
     func stallWorker(_ index: Int, seconds: Int) {
         logger.warning("test hook: stalling worker", metadata: ["worker": "\(index)", "seconds": "\(seconds)"])
-        sendControl(toWorker: index) { sleep(UInt32(seconds)) }
+        pool.sendControl(toWorker: index) { sleep(UInt32(seconds)) }
     }
 
     /// Stops accepting, lets in-flight requests finish for up to the drain timeout, then stops.

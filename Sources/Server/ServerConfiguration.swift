@@ -6,17 +6,6 @@ import Musl
 import Darwin
 #endif
 
-/// Where an inference request runs.
-public enum RequestDispatch: String, Sendable, Equatable, CaseIterable {
-    /// Requests wait in the bounded queue for a worker thread (503 when it is full); same-model
-    /// requests that wait together may be batched. Costs two thread hand-offs per request.
-    case queue
-    /// Each event loop is a worker: a request runs on the thread that read it, with no hand-off.
-    /// Waiting requests stay in their connections (bounded by `maxConnections`), so there is no
-    /// 503 for a full queue; batching is off.
-    case inline
-}
-
 /// Everything the daemon needs to know to serve. Every knob has a default documented here, in
 /// `inferd --help` and in the README; a config file and then flags override the defaults.
 public struct ServerConfiguration: Sendable, Equatable {
@@ -26,8 +15,6 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var modelsDirectory: String
     /// Worker threads, each owning its own model instances. Default: the number of online cores.
     public var workers: Int
-    /// Where requests run: `.queue` (the default) or `.inline` on the event loops.
-    public var dispatch: RequestDispatch
     /// Largest batch a worker runs at once; 1 (the default) turns batching off. Each worker's model
     /// instances preallocate buffers for this many samples, so it costs memory.
     public var maxBatch: Int
@@ -62,7 +49,6 @@ public struct ServerConfiguration: Sendable, Equatable {
         socketPath: String = "/run/inferd/inferd.sock",
         modelsDirectory: String = "/var/lib/inferd/models",
         workers: Int = ServerConfiguration.onlineCores,
-        dispatch: RequestDispatch = .queue,
         maxBatch: Int = 1,
         batchDelayMicroseconds: Int = 0,
         queueDepth: Int = 256,
@@ -80,7 +66,6 @@ public struct ServerConfiguration: Sendable, Equatable {
         self.socketPath = socketPath
         self.modelsDirectory = modelsDirectory
         self.workers = workers
-        self.dispatch = dispatch
         self.maxBatch = maxBatch
         self.batchDelayMicroseconds = batchDelayMicroseconds
         self.queueDepth = queueDepth
@@ -108,9 +93,6 @@ public struct ServerConfiguration: Sendable, Equatable {
         }
         try check((1...256).contains(workers), "workers", "1...256", workers)
         try check((1...1024).contains(maxBatch), "max-batch", "1...1024", maxBatch)
-        if dispatch == .inline, maxBatch != 1 {
-            throw .invalidConfiguration("dispatch inline runs one request at a time: max-batch must be 1, found \(maxBatch)")
-        }
         try check((0...1_000_000).contains(batchDelayMicroseconds), "batch-delay-us", "0...1000000", batchDelayMicroseconds)
         try check(queueDepth >= 1, "queue-depth", ">= 1", queueDepth)
         try check(maxBodyBytes >= 1024, "max-body", ">= 1024", maxBodyBytes)

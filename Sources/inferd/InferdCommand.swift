@@ -23,8 +23,6 @@ struct InferdCommand: ParsableCommand {
     var config: String?
     @Option(help: "Worker threads, each with its own model instances. (default: online cores)")
     var workers: Int?
-    @Option(help: "Where requests run: queue (bounded queue, worker threads, batching) or inline (on the event loop that read them: no thread hand-off, lowest latency). (default: queue)")
-    var dispatch: String?
     @Option(help: "Largest batch one worker runs; 1 turns batching off; more costs buffer memory per model and worker. (default: 1)")
     var maxBatch: Int?
     @Option(name: .customLong("batch-delay-us"), help: "Longest wait for a batch to fill, in µs. (default: 0)")
@@ -61,12 +59,6 @@ struct InferdCommand: ParsableCommand {
         if let socket { c.socketPath = socket }
         if let models { c.modelsDirectory = models }
         if let workers { c.workers = workers }
-        if let dispatch {
-            guard let mode = RequestDispatch(rawValue: dispatch) else {
-                throw .invalidConfiguration("dispatch must be queue or inline, found \(dispatch)")
-            }
-            c.dispatch = mode
-        }
         if let maxBatch { c.maxBatch = maxBatch }
         if let batchDelayMicroseconds { c.batchDelayMicroseconds = batchDelayMicroseconds }
         if let queueDepth { c.queueDepth = queueDepth }
