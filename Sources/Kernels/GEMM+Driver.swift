@@ -32,8 +32,8 @@ public func gemmF32Packed(m: Int, n: Int, k: Int,
 }
 
 /// `C[m×n] = epilogue(A·B [+ C])` with A as plain rows (`A[i][p] = a[i·lda + p]`) and B pre-packed.
-/// Rows are packed into `workspace` (at least `gemmF32PackedASize(m: m, k: k)` floats) unless
-/// m ≤ 2, where the one-row kernel reads A directly.
+/// A is read in place: by the one-row kernel for m ≤ 2, by `gemmF32_6x16_rowsA` otherwise.
+/// `workspace` is no longer used and kept for source compatibility.
 public func gemmF32(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
                     packedB: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
                     accumulate: Bool = false, epilogue: GEMMF32Epilogue = .identity,
@@ -50,9 +50,26 @@ public func gemmF32(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
         }
         return
     }
-    packAF32(m: m, k: k, a: a, rowStride: lda, columnStride: 1, into: workspace)
-    gemmF32Packed(m: m, n: n, k: k, packedA: workspace, packedB: packedB, c: c, ldc: ldc,
-                  accumulate: accumulate, epilogue: epilogue)
+    let mr = GEMMF32Tile.rows, nr = GEMMF32Tile.columns
+    var p0 = 0
+    repeat {
+        let depth = min(gemmF32DepthBlock, k - p0)
+        let add = accumulate || p0 > 0
+        let finish = p0 + depth >= k ? epilogue : .identity
+        var j0 = 0
+        while j0 < n {
+            let b = packedB + j0 * k + p0 * nr
+            var i0 = 0
+            while i0 < m {
+                gemmF32_6x16_rowsA(k: depth, a: a + i0 * lda + p0, lda: lda, b: b, c: c + i0 * ldc + j0, ldc: ldc,
+                                   row: i0, column: j0, rows: min(mr, m - i0), columns: min(nr, n - j0),
+                                   accumulate: add, epilogue: finish)
+                i0 += mr
+            }
+            j0 += nr
+        }
+        p0 += depth
+    } while p0 < k
 }
 
 /// Optimized single-precision GEMM with the signature of `gemmF32Reference`:
