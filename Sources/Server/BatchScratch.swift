@@ -32,7 +32,7 @@ struct BatchScratch {
     }
 
     /// Runs `batch` samples in chunks of at most the model's `maxBatch`.
-    private static func run(_ model: Model, input: [Float], batch: Int, outputCount: Int)
+    static func run(_ model: Model, input: [Float], batch: Int, outputCount: Int)
         -> Result<[Float], ServerError>
     {
         let inputCount = input.count / max(batch, 1)

@@ -3,8 +3,9 @@ import NIOCore
 import NIOHTTP1
 
 extension HTTPHandler {
-    /// `POST /v2/models/{name}/infer`: validates on the event loop, queues for a worker, answers
-    /// on the event loop when the worker is done.
+    /// `POST /v2/models/{name}/infer`: validates on the event loop, then either runs the model right
+    /// here (inline inference: this loop's own instance, no thread change) or queues it for a
+    /// batching worker and answers on the event loop when the worker is done.
     func infer(_ context: ChannelHandlerContext, name: String, version: String?) {
         let start = monotonicNanoseconds()
         let requestID = requestHead?.headers.first(name: "x-request-id") ?? server.nextRequestID()
@@ -28,6 +29,10 @@ extension HTTPHandler {
             finishInfer(context, model: name, requestID: requestID, start: start, result: .failure(error))
             return
         }
+        if server.inlineInference {
+            inferInline(context, model: model, request: request, requestID: requestID, start: start)
+            return
+        }
         beginAsync()
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let eventLoop = context.eventLoop
@@ -48,6 +53,28 @@ extension HTTPHandler {
             finishAsync()
             finishInfer(context, model: name, requestID: requestID, start: start, result: .failure(error))
         }
+    }
+
+    private func inferInline(_ context: ChannelHandlerContext, model: ServedModel, request: ValidatedInferRequest,
+                             requestID: String, start: UInt64) {
+        let pending = server.inlinePending.add(1, ordering: .relaxed).newValue
+        server.requestsInFlight.add(1, ordering: .relaxed)
+        defer {
+            server.inlinePending.subtract(1, ordering: .relaxed)
+            server.requestsInFlight.subtract(1, ordering: .relaxed)
+        }
+        let result: Result<(body: ByteBuffer, headerLength: Int?), ServerError>
+        if pending > server.configuration.queueDepth {
+            result = .failure(.queueFull(depth: server.configuration.queueDepth))
+        } else {
+            let instance = model.instances[server.workerIndex(of: context.eventLoop)]
+            result = BatchScratch.run(instance, input: request.input, batch: request.batch, outputCount: model.outputCount)
+                .map { output in
+                    KServeEncoding.inferResponse(model: model, id: request.id, batch: request.batch, output: output,
+                                                 binary: request.binaryOutput, allocator: context.channel.allocator)
+                }
+        }
+        finishInfer(context, model: model.name, requestID: requestID, start: start, result: result)
     }
 
     private func finishInfer(_ context: ChannelHandlerContext, model: String?, requestID: String, start: UInt64,

@@ -130,8 +130,8 @@ extension HTTPHandler {
         }
         let worker = query["worker"].flatMap(Int.init) ?? 0
         let seconds = query["seconds"].flatMap(Int.init) ?? 3600
-        guard (0..<server.pool.workerCount).contains(worker), seconds > 0 else {
-            respond(context, error: .badRequest("worker must be 0..<\(server.pool.workerCount) and seconds > 0"))
+        guard (0..<server.workerCount).contains(worker), seconds > 0 else {
+            respond(context, error: .badRequest("worker must be 0..<\(server.workerCount) and seconds > 0"))
             return
         }
         server.stallWorker(worker, seconds: seconds)

@@ -20,6 +20,14 @@ public final class InferenceServer: Sendable {
     let pool: WorkerPool
     let logger: Logger
     let group: MultiThreadedEventLoopGroup
+    /// Batching off: each event loop is a worker and runs inference inline on the request's own
+    /// thread, with its own `Model` instances (loop `i` uses instance `i`). Batching on: one event
+    /// loop hands requests to the worker pool's queue.
+    let inlineInference: Bool
+    /// The event loops in worker order (inline inference).
+    let loops: [any EventLoop]
+    /// Inline requests parsed but not yet answered, bounded by the queue depth.
+    let inlinePending = Atomic<Int>(0)
     private let reloadPool: NIOThreadPool
     private let listener = Mutex<(any Channel)?>(nil)
     private let ownsSocketFile = Atomic<Bool>(false)
@@ -48,11 +56,14 @@ public final class InferenceServer: Sendable {
         self.repository = ModelRepository(directory: configuration.modelsDirectory, workers: configuration.workers,
                                           maxBatch: configuration.maxBatch,
                                           trustedKeys: trustedKeys.isEmpty ? nil : trustedKeys, logger: logger)
-        self.pool = WorkerPool(workers: configuration.workers, queueDepth: configuration.queueDepth,
+        let inline = configuration.maxBatch == 1
+        self.inlineInference = inline
+        self.pool = WorkerPool(workers: inline ? 0 : configuration.workers, queueDepth: configuration.queueDepth,
                                maxBatch: configuration.maxBatch,
                                batchDelayMicroseconds: configuration.batchDelayMicroseconds,
                                onQueueDepth: { metrics.recordQueueDepth($0) })
-        self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: inline ? configuration.workers : 1)
+        self.loops = Array(group.makeIterator())
         self.reloadPool = NIOThreadPool(numberOfThreads: 1)
         reloadPool.start()
     }
@@ -165,18 +176,35 @@ public final class InferenceServer: Sendable {
         return line
     }
 
-    /// Sends a probe through every worker's own inbox; calls `completion` once all came back (never, if one is wedged).
+    /// Threads that run inference: the event loops (inline) or the pool's workers (batching).
+    var workerCount: Int { inlineInference ? loops.count : pool.workerCount }
+
+    /// The worker index of `loop` (inline inference: the `Model` instance it owns).
+    func workerIndex(of loop: any EventLoop) -> Int {
+        loops.firstIndex { $0 === loop } ?? 0
+    }
+
+    /// Sends a probe through every worker (its event loop, or its own inbox when batching); calls
+    /// `completion` once all came back (never, if one is wedged).
     public func probeWorkers(_ completion: @escaping @Sendable () -> Void) {
-        let box = ProbeCounter(count: pool.workerCount, completion: completion)
-        for index in 0..<pool.workerCount {
-            pool.sendControl(toWorker: index) { box.arrive() }
+        let box = ProbeCounter(count: workerCount, completion: completion)
+        for index in 0..<workerCount {
+            runOnWorker(index) { box.arrive() }
         }
     }
 
     /// Blocks worker `index` for `seconds` (test hooks only): the watchdog must notice.
     func stallWorker(_ index: Int, seconds: Int) {
         logger.warning("test hook: stalling worker", metadata: ["worker": "\(index)", "seconds": "\(seconds)"])
-        pool.sendControl(toWorker: index) { sleep(UInt32(seconds)) }
+        runOnWorker(index) { sleep(UInt32(seconds)) }
+    }
+
+    private func runOnWorker(_ index: Int, _ work: @escaping @Sendable () -> Void) {
+        if inlineInference {
+            loops[index].execute(work)
+        } else {
+            pool.sendControl(toWorker: index, work)
+        }
     }
 
     /// Stops accepting, lets in-flight requests finish for up to the drain timeout, then stops.

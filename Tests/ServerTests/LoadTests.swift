@@ -24,7 +24,9 @@ import Testing
         let daemon = try DaemonProcess()
         defer { daemon.stop() }
         try TestModels.file(name: "mlp", version: 1, architecture: TestModels.mlp).write(to: daemon.modelPath("mlp.inferd"))
-        try daemon.start(["--workers", "1", "--queue-depth", "2", "--test-hooks"])
+        // Batching on keeps the queued path (without it each event loop runs inference inline,
+        // and a stalled loop cannot answer at all): the stalled worker fills the queue.
+        try daemon.start(["--workers", "1", "--max-batch", "2", "--queue-depth", "2", "--test-hooks"])
         #expect(try daemon.client().post("/v2/debug/stall-worker?worker=0&seconds=2").status == 200)
         let waiting = ClientSwarm(socketPath: daemon.socketPath, clients: 2, model: "mlp", shape: [1, 4])
         Thread.sleep(forTimeInterval: 0.3)
