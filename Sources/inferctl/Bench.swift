@@ -1,7 +1,4 @@
 import ArgumentParser
-import NIOCore
-import NIOHTTP1
-import NIOPosix
 import Server
 
 #if canImport(Glibc)
@@ -12,9 +9,9 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "End-to-end latency (p50, p99) and throughput over the socket with N concurrent clients.",
         discussion: """
-            Each client is one keep-alive connection sending binary-path infer requests (one sample of \
-            a fixed input) back to back. All clients share one event-loop thread, so the client side \
-            stays light next to the daemon.
+            Each client is one thread with one keep-alive connection sending binary-path infer requests \
+            (one sample of a fixed input) back to back, the way a plain C or Python client does: one \
+            blocking write of a prebuilt request, blocking reads until the answer is whole.
             """)
     @ParentCommand var root: InferctlCommand
     var socket: SocketOptions { root.socket }
@@ -38,13 +35,11 @@ struct Bench: ParsableCommand {
         let shape = try Infer.inputShape(metadata)
         let input = (0..<(batch * shape.reduce(1, *))).map { Float($0 % 255) / 255 }
         let request = BenchRequest(model: model, input: input, shape: [batch] + shape)
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        defer { try? group.syncShutdownGracefully() }
         let now = monotonicNanoseconds()
         let measureFrom = now + UInt64(warmup * 1e9)
         let stopAt = measureFrom + UInt64(seconds * 1e9)
         let results = try failing {
-            try BenchRun(group: group, socketPath: socket.path, request: request, clients: clients,
+            try BenchRun(socketPath: socket.path, request: request, clients: clients,
                          measureFrom: measureFrom, stopAt: stopAt).run()
         }
         var latencies = results.latencies

@@ -1,14 +1,16 @@
+import Foundation
 import NIOConcurrencyHelpers
-import NIOCore
-import NIOHTTP1
-import NIOPosix
 import Server
 
-/// One precomputed binary-path infer request.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// One prebuilt binary-path infer request: the exact bytes a client writes.
 struct BenchRequest: Sendable {
-    let path: String
-    let headerLength: Int
-    let body: [UInt8]
+    let bytes: [UInt8]
 
     init(model: String, input: [Float], shape: [Int]) {
         let header = """
@@ -18,9 +20,10 @@ struct BenchRequest: Sendable {
             """
         var body = Array(header.utf8)
         input.withUnsafeBytes { body.append(contentsOf: $0) }
-        self.path = "/v2/models/\(model)/infer"
-        self.headerLength = header.utf8.count
-        self.body = body
+        let head = "POST /v2/models/\(model)/infer HTTP/1.1\r\nHost: inferd\r\n"
+            + "Content-Type: application/octet-stream\r\nContent-Length: \(body.count)\r\n"
+            + "Inference-Header-Content-Length: \(header.utf8.count)\r\n\r\n"
+        self.bytes = Array(head.utf8) + body
     }
 }
 
@@ -31,10 +34,15 @@ struct BenchResults: Sendable {
     var firstError: String?
 }
 
-/// Drives `clients` connections until `stopAt`, each sending its next request when the previous
-/// answer arrived; latencies of requests started after `measureFrom` are kept.
+/// A client-side failure, as one line.
+struct BenchFailure: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// Runs `clients` threads, each one keep-alive connection doing what a plain C or Python client
+/// does: one blocking `write` of the prebuilt request, blocking `read`s until the answer is whole,
+/// then the next request. Latencies of requests started after `measureFrom` are kept.
 struct BenchRun {
-    let group: any EventLoopGroup
     let socketPath: String
     let request: BenchRequest
     let clients: Int
@@ -43,108 +51,130 @@ struct BenchRun {
 
     func run() throws -> BenchResults {
         let results = NIOLockedValueBox(BenchResults())
-        var finished: [EventLoopFuture<Void>] = []
-        for _ in 0..<clients {
-            let done = group.next().makePromise(of: Void.self)
-            let request = self.request, measureFrom = self.measureFrom, stopAt = self.stopAt
-            _ = try ClientBootstrap(group: group)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                        try channel.pipeline.syncOperations.addHandler(BenchConnection(
-                            request: request, measureFrom: measureFrom, stopAt: stopAt, results: results, done: done))
-                    }
+        let finished = DispatchGroup()
+        var connections: [BlockingConnection] = []
+        for _ in 0..<clients { connections.append(try BlockingConnection(socketPath: socketPath)) }
+        for connection in connections {
+            finished.enter()
+            let (request, measureFrom, stopAt) = (request, measureFrom, stopAt)
+            let thread = Thread {
+                let own = connection.drive(request: request.bytes, measureFrom: measureFrom, stopAt: stopAt)
+                results.withLockedValue { total in
+                    total.latencies += own.latencies
+                    total.errors += own.errors
+                    if total.firstError == nil { total.firstError = own.firstError }
                 }
-                .connect(unixDomainSocketPath: socketPath).wait()
-            finished.append(done.futureResult)
+                finished.leave()
+            }
+            thread.stackSize = 1 << 18
+            thread.start()
         }
-        for future in finished { try? future.wait() }
+        finished.wait()
         return results.withLockedValue { $0 }
     }
 }
 
-private final class BenchConnection: ChannelInboundHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundOut = HTTPClientRequestPart
+/// One connected Unix socket used by exactly one thread.
+final class BlockingConnection: @unchecked Sendable {
+    private let fd: Int32
+    private var buffer = [UInt8](repeating: 0, count: 1 << 16)
 
-    let request: BenchRequest
-    let measureFrom: UInt64
-    let stopAt: UInt64
-    let results: NIOLockedValueBox<BenchResults>
-    let done: EventLoopPromise<Void>
-    private var latencies: [UInt64] = []
-    private var errors = 0
-    private var firstError: String?
-    private var sentAt: UInt64 = 0
-    private var status: UInt = 0
-    private var finished = false
-
-    init(request: BenchRequest, measureFrom: UInt64, stopAt: UInt64, results: NIOLockedValueBox<BenchResults>,
-         done: EventLoopPromise<Void>) {
-        self.request = request; self.measureFrom = measureFrom; self.stopAt = stopAt
-        self.results = results; self.done = done
-        latencies.reserveCapacity(1 << 16)
-    }
-
-    func channelActive(context: ChannelHandlerContext) {
-        send(context)
-        context.fireChannelActive()
-    }
-
-    private func send(_ context: ChannelHandlerContext) {
-        var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: request.path)
-        head.headers.add(name: "host", value: "inferd")
-        head.headers.add(name: "content-type", value: "application/octet-stream")
-        head.headers.add(name: "content-length", value: String(request.body.count))
-        head.headers.add(name: "inference-header-content-length", value: String(request.headerLength))
-        var body = context.channel.allocator.buffer(capacity: request.body.count)
-        body.writeBytes(request.body)
-        sentAt = monotonicNanoseconds()
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case let .head(head): status = head.status.code
-        case .body: break
-        case .end:
-            let now = monotonicNanoseconds()
-            if sentAt >= measureFrom {
-                if status == 200 { latencies.append(now - sentAt) } else {
-                    errors += 1
-                    if firstError == nil { firstError = "HTTP \(status)" }
-                }
+    init(socketPath: String) throws(BenchFailure) {
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw BenchFailure(description: "socket: \(String(cString: strerror(errno)))") }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let path = Array(socketPath.utf8)
+        let fits = withUnsafeMutableBytes(of: &address.sun_path) { raw -> Bool in
+            guard path.count < raw.count else { return false }
+            raw.copyBytes(from: path)
+            return true
+        }
+        guard fits else { throw BenchFailure(description: "socket path too long: \(socketPath)") }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
             }
-            if now < stopAt { send(context) } else { finish(context) }
+        }
+        guard connected == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw BenchFailure(description: "cannot connect to \(socketPath): \(reason)")
         }
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
-        if !finished {
-            errors += 1
-            if firstError == nil { firstError = "connection closed by inferd" }
-            finish(context)
+    deinit { close(fd) }
+
+    func drive(request: [UInt8], measureFrom: UInt64, stopAt: UInt64) -> BenchResults {
+        var results = BenchResults()
+        results.latencies.reserveCapacity(1 << 16)
+        while true {
+            let start = monotonicNanoseconds()
+            guard start < stopAt else { break }
+            do throws(BenchFailure) {
+                try send(request)
+                let status = try receiveStatus()
+                guard start >= measureFrom else { continue }
+                if status == 200 {
+                    results.latencies.append(monotonicNanoseconds() - start)
+                } else {
+                    results.errors += 1
+                    if results.firstError == nil { results.firstError = "HTTP \(status)" }
+                }
+            } catch {
+                results.errors += 1
+                if results.firstError == nil { results.firstError = error.description }
+                break
+            }
+        }
+        return results
+    }
+
+    private func send(_ bytes: [UInt8]) throws(BenchFailure) {
+        var sent = 0
+        while sent < bytes.count {
+            let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + sent, $0.count - sent) }
+            guard count > 0 else { throw BenchFailure(description: "write: \(String(cString: strerror(errno)))") }
+            sent += count
         }
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        errors += 1
-        if firstError == nil { firstError = "\(error)" }
-        finish(context)
+    /// Reads one whole response (headers and `Content-Length` body); returns its status code.
+    private func receiveStatus() throws(BenchFailure) -> Int {
+        var used = 0
+        var bodyStart: Int?
+        var total = Int.max
+        while used < total {
+            if used == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + used, $0.count - used) }
+            guard count > 0 else {
+                throw BenchFailure(description: count == 0 ? "connection closed by inferd" : "read: \(String(cString: strerror(errno)))")
+            }
+            used += count
+            if bodyStart == nil, let end = headerEnd(in: used) {
+                bodyStart = end
+                total = end + contentLength(headerBytes: end)
+            }
+        }
+        guard used >= 12, let status = Int(String(decoding: buffer[9..<12], as: UTF8.self)) else {
+            throw BenchFailure(description: "malformed response")
+        }
+        return status
     }
 
-    private func finish(_ context: ChannelHandlerContext) {
-        guard !finished else { return }
-        finished = true
-        let (latencies, errors, firstError) = (self.latencies, self.errors, self.firstError)
-        results.withLockedValue { total in
-            total.latencies += latencies
-            total.errors += errors
-            if total.firstError == nil { total.firstError = firstError }
+    private func headerEnd(in used: Int) -> Int? {
+        guard used >= 4 else { return nil }
+        for index in 0...(used - 4) where buffer[index] == 13 && buffer[index + 1] == 10
+            && buffer[index + 2] == 13 && buffer[index + 3] == 10 {
+            return index + 4
         }
-        context.close(promise: nil)
-        done.succeed(())
+        return nil
+    }
+
+    private func contentLength(headerBytes: Int) -> Int {
+        let head = String(decoding: buffer[0..<headerBytes], as: UTF8.self).lowercased()
+        guard let range = head.range(of: "content-length:") else { return 0 }
+        let digits = head[range.upperBound...].drop { $0 == " " }.prefix { $0.isNumber }
+        return Int(digits) ?? 0
     }
 }
