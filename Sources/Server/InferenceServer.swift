@@ -20,6 +20,10 @@ public final class InferenceServer: Sendable {
     let pool: WorkerPool
     let logger: Logger
     let group: MultiThreadedEventLoopGroup
+    /// The loop that accepts connections and runs control work (reload completions), apart from
+    /// the loops that run inference inline, so a wedged worker loop never stops new connections
+    /// from being accepted and dealt out to the others.
+    private let acceptorGroup: MultiThreadedEventLoopGroup?
     /// Batching off: each event loop is a worker and runs inference inline on the request's own
     /// thread, with its own `Model` instances (loop `i` uses instance `i`). Batching on: one event
     /// loop hands requests to the worker pool's queue.
@@ -63,6 +67,7 @@ public final class InferenceServer: Sendable {
                                batchDelayMicroseconds: configuration.batchDelayMicroseconds,
                                onQueueDepth: { metrics.recordQueueDepth($0) })
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: inline ? configuration.workers : 1)
+        self.acceptorGroup = inline ? MultiThreadedEventLoopGroup(numberOfThreads: 1) : nil
         self.loops = Array(group.makeIterator())
         self.reloadPool = NIOThreadPool(numberOfThreads: 1)
         reloadPool.start()
@@ -76,7 +81,7 @@ public final class InferenceServer: Sendable {
         logger.info("models loaded", metadata: [
             "served": "\(repository.served.keys.sorted().joined(separator: ","))",
             "unavailable": "\(index.filter { $0.state != "READY" }.count)"])
-        let bootstrap = ServerBootstrap(group: group)
+        let bootstrap = ServerBootstrap(group: acceptorGroup ?? group, childGroup: group)
             .serverChannelOption(.backlog, value: 256)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { [self] channel in initialize(channel) }
@@ -155,7 +160,7 @@ public final class InferenceServer: Sendable {
 
     /// Reloads the models directory off the event loop and the workers; completes with the new index.
     public func reload(on eventLoop: (any EventLoop)? = nil) -> EventLoopFuture<[ModelIndexEntry]> {
-        let loop = eventLoop ?? group.next()
+        let loop = eventLoop ?? (acceptorGroup ?? group).next()
         return reloadPool.runIfActive(eventLoop: loop) { [self] in
             reloadObserver(true, self)
             defer { reloadObserver(false, self) }
@@ -221,6 +226,7 @@ public final class InferenceServer: Sendable {
         if abandoned > 0 { logger.warning("drain timeout: abandoning requests", metadata: ["count": "\(abandoned)"]) }
         pool.shutdown()
         try? group.syncShutdownGracefully()
+        try? acceptorGroup?.syncShutdownGracefully()
         try? reloadPool.syncShutdownGracefully()
         if ownsSocketFile.load(ordering: .relaxed) { unlink(configuration.socketPath) }
         logger.info("stopped", metadata: ["requests": "\(metrics.requestCount)"])
