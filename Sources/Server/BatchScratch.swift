@@ -9,7 +9,11 @@ struct BatchScratch {
     /// Runs `jobs` (all for the same model) on this worker's instance and completes each one.
     mutating func run(_ jobs: [InferenceJob], worker: Int) {
         let served = jobs[0].model
-        let model = served.instances[worker]
+        let model: Model
+        do throws(EngineError) { model = try served.instance(for: worker) } catch {
+            for job in jobs { job.completion(.failure(.inferenceFailed(error.description))) }
+            return
+        }
         if jobs.count == 1 {
             let job = jobs[0]
             job.completion(Self.run(model, input: job.input, batch: job.batch, outputCount: served.outputCount))

@@ -1,3 +1,4 @@
+import Engine
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -67,12 +68,18 @@ extension HTTPHandler {
         if pending > server.configuration.queueDepth {
             result = .failure(.queueFull(depth: server.configuration.queueDepth))
         } else {
-            let instance = model.instances[server.workerIndex(of: context.eventLoop)]
-            result = BatchScratch.run(instance, input: request.input, batch: request.batch, outputCount: model.outputCount)
-                .map { output in
-                    KServeEncoding.inferResponse(model: model, id: request.id, batch: request.batch, output: output,
-                                                 binary: request.binaryOutput, allocator: context.channel.allocator)
-                }
+            do throws(EngineError) {
+                let instance = try model.instance(for: server.workerIndex(of: context.eventLoop))
+                result = BatchScratch.run(instance, input: request.input, batch: request.batch,
+                                          outputCount: model.outputCount)
+                    .map { output in
+                        KServeEncoding.inferResponse(model: model, id: request.id, batch: request.batch,
+                                                     output: output, binary: request.binaryOutput,
+                                                     allocator: context.channel.allocator)
+                    }
+            } catch {
+                result = .failure(.inferenceFailed(error.description))
+            }
         }
         finishInfer(context, model: model.name, requestID: requestID, start: start, result: result)
     }

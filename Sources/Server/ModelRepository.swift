@@ -119,21 +119,19 @@ public final class ModelRepository: Sendable {
         return Snapshot(served: served, entries: entries, files: files)
     }
 
-    /// Reads, validates and instantiates one file: one `Model` per worker, and a trial run so that a
-    /// file that loads but cannot compute is refused before it serves.
+    /// Reads, validates and instantiates one file: worker 0's `Model` (the other workers build theirs
+    /// on first use) and a trial run, so that a file that loads but cannot compute is refused before
+    /// it serves.
     private func load(_ path: String) throws(ServerError) -> ServedModel {
         let file: ModelFile
         do { file = try ModelFile.read(path: path, trustedKeys: trustedKeys) } catch { throw .modelUnavailable(name: fileStem(path), reason: "\(error)") }
         guard Self.isValidName(file.name) else {
             throw .modelUnavailable(name: fileStem(path), reason: "model name '\(file.name)' is not [A-Za-z0-9_.-]{1,64}")
         }
-        var instances: [Model] = []
+        let first: Model
         do throws(EngineError) {
-            for _ in 0..<workers {
-                instances.append(try Model(architecture: file.architecture, weights: file.weights,
-                                           maxBatch: maxBatch, threads: 1))
-            }
-            let trial = try instances[0].run([Float](repeating: 0, count: instances[0].inputShape.reduce(1, *)))
+            first = try Model(architecture: file.architecture, weights: file.weights, maxBatch: maxBatch, threads: 1)
+            let trial = try first.run([Float](repeating: 0, count: first.inputShape.reduce(1, *)))
             guard trial.allSatisfy(\.isFinite) else {
                 throw EngineError.invalidArchitecture("a trial run on a zero input produced NaN or Inf")
             }
@@ -141,7 +139,7 @@ public final class ModelRepository: Sendable {
             throw .modelUnavailable(name: file.name, reason: error.description)
         }
         return ServedModel(name: file.name, version: file.version, path: path, architecture: file.architecture,
-                           metadata: file.metadata, instances: instances)
+                           metadata: file.metadata, first: first, weights: file.weights, workers: workers)
     }
 
     /// Model names as the URL paths and the weight-file format allow them.
