@@ -50,6 +50,10 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("test-limit"), help: "Evaluate on only the first N test images (quick runs).")
     var testLimit: Int?
 
+    @Option(name: .customLong("initial-weights"),
+            help: "Start from this .inferd file's FP32 weights instead of a seeded initialisation (fine-tuning).")
+    var initialWeights: String?
+
     @Option(help: "Served model name (default: the family name).")
     var name: String?
 
@@ -69,7 +73,8 @@ struct TrainCommand: ParsableCommand {
         let options = TrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: learningRate,
                                       schedule: schedule, warmupEpochs: warmup, seed: seed, threads: threads,
                                       augmentation: ImageAugmentation(maxShift: shift, mirror: mirror))
-        let trainer = try Trainer(architecture: arch, options: options)
+        let start = try initialWeights.map { try ModelFile.read(path: $0).weights }
+        let trainer = try Trainer(architecture: arch, options: options, initialWeights: start)
         let display = ProgressDisplay(epochs: epochs)
         display.line("training \(architecture.arch.rawValue): \(trainer.parameterCount) parameters, \(train.count) images, "
                      + "batch \(batchSize), \(threads) thread(s), \(schedule.rawValue) lr \(learningRate), seed \(seed)"
