@@ -15,7 +15,7 @@ final class EncoderBlockStep: Step {
     private let normA: FloatBuffer, q: FloatBuffer, k: FloatBuffer, v: FloatBuffer, probs: FloatBuffer
     private let context: FloatBuffer, attention: FloatBuffer, residual: FloatBuffer, normB: FloatBuffer
     private let hiddenValues: FloatBuffer, mlpOut: FloatBuffer
-    private let packA: FloatBuffer, packB: FloatBuffer, packedNorm: FloatBuffer
+    private let packA: FloatBuffer, headScratch: FloatBuffer, packedNorm: FloatBuffer
     /// The buffers behind `internalPoints`, in the same order.
     private let internalValues: [FloatBuffer]
 
@@ -48,11 +48,9 @@ final class EncoderBlockStep: Step {
         probs = FloatBuffer(count: capacity * heads * tokens * tokens)
         context = buffer(width); attention = buffer(width); residual = buffer(width); normB = buffer(width)
         hiddenValues = buffer(mlpHidden); mlpOut = buffer(width)
-        packA = FloatBuffer(count: max(gemmF32PackedASize(m: rows, k: max(width, mlpHidden)),
-                                       gemmF32PackedASize(m: tokens, k: max(tokens, headWidth))))
+        packA = FloatBuffer(count: gemmF32PackedASize(m: rows, k: max(width, mlpHidden)))
         packedNorm = FloatBuffer(count: gemmF32PackedASize(m: rows, k: width))
-        packB = FloatBuffer(count: max(gemmF32PackedBSize(k: headWidth, n: tokens),
-                                       gemmF32PackedBSize(k: tokens, n: headWidth)))
+        headScratch = FloatBuffer(count: attentionHeadF32ScratchSize(tokens: tokens, headWidth: headWidth))
         internalValues = [normA, q, k, v, probs, context, attention, residual, normB, hiddenValues, mlpOut]
     }
 
@@ -70,13 +68,9 @@ final class EncoderBlockStep: Step {
             for h in 0..<heads {
                 let scores = probs.pointer + (b * heads + h) * tokens * tokens
                 let column = sample + h * headWidth
-                packBF32(k: headWidth, n: tokens, b: k.pointer + column, rowStride: 1, columnStride: width, into: packB.pointer)
-                gemmF32(m: tokens, n: tokens, k: headWidth, a: q.pointer + column, lda: width, packedB: packB.pointer,
-                        c: scores, ldc: tokens, workspace: ws)
-                softmaxF32(rows: tokens, columns: tokens, x: scores, stride: tokens, scale: scale)
-                packBF32(k: tokens, n: headWidth, b: v.pointer + column, rowStride: width, columnStride: 1, into: packB.pointer)
-                gemmF32(m: tokens, n: headWidth, k: tokens, a: scores, lda: tokens, packedB: packB.pointer,
-                        c: context.pointer + column, ldc: width, workspace: ws)
+                attentionHeadF32(tokens: tokens, headWidth: headWidth, q: q.pointer + column, k: k.pointer + column,
+                                 v: v.pointer + column, stride: width, scale: scale, probabilities: scores,
+                                 context: context.pointer + column, contextStride: width, scratch: headScratch.pointer)
             }
         }
         wo.apply(rows: rows, x: context.pointer, y: attention.pointer, workspace: ws)

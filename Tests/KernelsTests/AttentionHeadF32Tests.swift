@@ -1,0 +1,30 @@
+import Kernels
+import Testing
+
+/// The direct attention-head kernel against its scalar reference, on token counts that are not
+/// multiples of the 4-row or 8-column groups and on head widths below, at and above one vector.
+@Suite struct AttentionHeadF32Tests {
+    @Test(arguments: [1, 3, 7, 17, 33, 49], [1, 3, 8, 16, 17])
+    func matchesReference(tokens: Int, headWidth: Int) throws {
+        var data = TestData(seed: UInt64(tokens * 100 + headWidth))
+        let stride = headWidth + 5, contextStride = headWidth + 3
+        let q = data.floats(tokens * stride, in: -2, 2), k = data.floats(tokens * stride, in: -2, 2)
+        let v = data.floats(tokens * stride, in: -2, 2)
+        let scale = 1 / Float(headWidth).squareRoot()
+        var probs = [Float](repeating: .nan, count: tokens * tokens), expectedProbs = probs
+        let sentinel: Float = 7
+        var context = [Float](repeating: sentinel, count: tokens * contextStride), expectedContext = context
+        var scratch = [Float](repeating: 0, count: attentionHeadF32ScratchSize(tokens: tokens, headWidth: headWidth))
+        attentionHeadF32(tokens: tokens, headWidth: headWidth, q: q, k: k, v: v, stride: stride, scale: scale,
+                         probabilities: &probs, context: &context, contextStride: contextStride, scratch: &scratch)
+        attentionHeadF32Reference(tokens: tokens, headWidth: headWidth, q: q, k: k, v: v, stride: stride,
+                                  scale: scale, probabilities: &expectedProbs, context: &expectedContext,
+                                  contextStride: contextStride)
+        #expect(maxAbsDifference(probs, expectedProbs) <= 1e-6)
+        #expect(maxAbsDifference(context, expectedContext) <= 1e-5)
+        // Columns between rows (the stride padding) are never written.
+        for i in 0..<tokens {
+            for c in headWidth..<contextStride { #expect(context[i * contextStride + c] == sentinel) }
+        }
+    }
+}
