@@ -52,8 +52,8 @@ final class PositionEmbeddingStep: Step {
     }
 
     func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, observe: ActivationObserver) {
-        for b in 0..<batch {
-            addF32(count: outputCount, a: x + b * outputCount, b: table.pointer, y: y + b * outputCount)
+        forEachSample(batch: batch, x: x, inputCount: outputCount, y: y, outputCount: outputCount) { x, y in
+            addF32(count: outputCount, a: x, b: table.pointer, y: y)
         }
     }
 }
@@ -71,8 +71,16 @@ final class MeanPoolStep: Step {
     }
 
     func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, observe: ActivationObserver) {
-        for b in 0..<batch {
-            meanRowsF32(rows: tokens, columns: outputCount, x: x + b * tokens * outputCount, y: y + b * outputCount)
+        forEachSample(batch: batch, x: x, inputCount: tokens * outputCount, y: y, outputCount: outputCount) { x, y in
+            meanRowsF32(rows: tokens, columns: outputCount, x: x, y: y)
         }
     }
+}
+
+/// Runs `body` on each sample of a batch: its input (samples `inputCount` floats apart) and its
+/// output (`outputCount` apart).
+@inline(__always)
+private func forEachSample(batch: Int, x: UnsafePointer<Float>, inputCount: Int, y: UnsafeMutablePointer<Float>,
+                           outputCount: Int, _ body: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
+    for b in 0..<batch { body(x + b * inputCount, y + b * outputCount) }
 }
