@@ -56,48 +56,12 @@ public func attentionHeadF32ScratchSize(tokens: Int, headWidth: Int) -> Int {
 private func roundUp16(_ n: Int) -> Int { (n + 15) & ~15 }
 
 /// `c[r][0..<columns] = Σ_p a[r][p] · b[p][0..<16]` for the first `rows` (≤ 6) rows: A read in place
-/// (rows `lda` apart, a tail tile repeats its last row), B rows `ldb` apart with 16 readable floats each.
+/// (rows `lda` apart), B rows `ldb` apart with 16 readable floats each.
 @inline(__always)
 private func tileF32_6x16(k: Int, a: UnsafePointer<Float>, lda: Int, rows: Int, b: UnsafePointer<Float>, ldb: Int,
                           c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int) {
-    let a0 = a, a1 = a + min(1, rows - 1) * lda, a2 = a + min(2, rows - 1) * lda
-    let a3 = a + min(3, rows - 1) * lda, a4 = a + min(4, rows - 1) * lda, a5 = a + min(5, rows - 1) * lda
-    var c00 = SIMD8<Float>(), c01 = SIMD8<Float>(), c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
-    var c20 = SIMD8<Float>(), c21 = SIMD8<Float>(), c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
-    var c40 = SIMD8<Float>(), c41 = SIMD8<Float>(), c50 = SIMD8<Float>(), c51 = SIMD8<Float>()
-    var bp = b
-    for p in 0..<k {
-        let b0 = loadF32x8(bp), b1 = loadF32x8(bp + 8)
-        var s = SIMD8<Float>(repeating: a0[p])
-        c00.addProduct(s, b0); c01.addProduct(s, b1)
-        s = SIMD8<Float>(repeating: a1[p])
-        c10.addProduct(s, b0); c11.addProduct(s, b1)
-        s = SIMD8<Float>(repeating: a2[p])
-        c20.addProduct(s, b0); c21.addProduct(s, b1)
-        s = SIMD8<Float>(repeating: a3[p])
-        c30.addProduct(s, b0); c31.addProduct(s, b1)
-        s = SIMD8<Float>(repeating: a4[p])
-        c40.addProduct(s, b0); c41.addProduct(s, b1)
-        s = SIMD8<Float>(repeating: a5[p])
-        c50.addProduct(s, b0); c51.addProduct(s, b1)
-        bp += ldb
-    }
-    storeRowF32x16(c00, c01, c, columns: columns)
-    if rows > 1 { storeRowF32x16(c10, c11, c + ldc, columns: columns) }
-    if rows > 2 { storeRowF32x16(c20, c21, c + 2 * ldc, columns: columns) }
-    if rows > 3 { storeRowF32x16(c30, c31, c + 3 * ldc, columns: columns) }
-    if rows > 4 { storeRowF32x16(c40, c41, c + 4 * ldc, columns: columns) }
-    if rows > 5 { storeRowF32x16(c50, c51, c + 5 * ldc, columns: columns) }
-}
-
-@inline(__always)
-private func storeRowF32x16(_ lo: SIMD8<Float>, _ hi: SIMD8<Float>, _ c: UnsafeMutablePointer<Float>, columns: Int) {
-    if columns >= 16 {
-        storeF32x8(lo, c); storeF32x8(hi, c + 8)
-    } else {
-        storeF32x8(lo, c, count: columns)
-        storeF32x8(hi, c + 8, count: columns - 8)
-    }
+    gemmF32_6x16_rowsA(k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, row: 0, column: 0,
+                       rows: rows, columns: columns, accumulate: false, epilogue: .identity)
 }
 
 /// Scalar reference for `attentionHeadF32` (same layouts, no scratch).

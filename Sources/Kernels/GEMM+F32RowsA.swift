@@ -1,10 +1,11 @@
 /// The FP32 micro-kernel for A given as plain rows (`A[i][p] = a[i·lda + p]`): a 6×16 tile of C
-/// against a packed B panel (`[k][16]`), reading A through six row pointers instead of a packed
-/// panel, so small-M products (attention's 49 tokens) skip packing A on every call. Rows past
+/// against a B panel of 16 readable floats per row, rows `ldb` apart (16 for a packed panel),
+/// reading A through six row pointers instead of a packed panel, so small-M products (attention's
+/// 49 tokens) skip packing A on every call. Rows past
 /// `rows` alias the last valid row; their results are never stored. Same order of operations as
 /// `gemmF32_6x16`, so both give the same bits.
 @inline(never)
-public func gemmF32_6x16_rowsA(k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>,
+public func gemmF32_6x16_rowsA(k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int = 16,
                                c: UnsafeMutablePointer<Float>, ldc: Int, row: Int, column: Int,
                                rows: Int, columns: Int, accumulate: Bool, epilogue: GEMMF32Epilogue) {
     let a0 = a
@@ -34,7 +35,7 @@ public func gemmF32_6x16_rowsA(k: Int, a: UnsafePointer<Float>, lda: Int, b: Uns
         c40.addProduct(s, b0); c41.addProduct(s, b1)
         s = SIMD8<Float>(repeating: a5[p])
         c50.addProduct(s, b0); c51.addProduct(s, b1)
-        bp += 16
+        bp += ldb
     }
     let e = epilogue
     e.storeRow(c00, c01, row: row, column: column, columns: columns, c: c, accumulate: accumulate)

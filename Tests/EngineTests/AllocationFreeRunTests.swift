@@ -5,13 +5,14 @@ import Testing
 #if DEBUG
 // Unoptimized builds box some unspecialized generic SIMD calls on the heap; the claim is about
 // the release build the test command uses.
-private let optimizedBuild = false
+let optimizedBuild = false
 #else
-private let optimizedBuild = true
+let optimizedBuild = true
 #endif
 
-/// `Model.run` allocates nothing: every buffer is made at init. Measured with the counting
-/// allocator wrappers of `CAllocationCounter` (per thread, glibc only), in release builds.
+/// `Model.run` allocates nothing, in FP32 and int8: every buffer (the uint8 chain's, the int8
+/// matrices' scratch, the indirect convolutions' window tables) is made at init. Measured with the
+/// counting allocator wrappers of `CAllocationCounter` (per thread, glibc only), in release builds.
 @Suite(.enabled(if: allocation_counting_available() == 1, "needs glibc's __libc_malloc"))
 struct AllocationFreeRunTests {
     @Test func theCounterSeesAnAllocation() {
@@ -24,7 +25,19 @@ struct AllocationFreeRunTests {
     @Test(.enabled(if: optimizedBuild, "release builds only"), arguments: GoldenModelTests.models, [1, 4])
     func runAllocatesNothing(model: String, batch: Int) throws {
         let golden = try GoldenFixture(model)
-        let engine = try Model(architecture: golden.architecture, weights: golden.weightSet(), maxBatch: 4)
+        try expectNoAllocations(Model(architecture: golden.architecture, weights: golden.weightSet(), maxBatch: 4),
+                                golden: golden, model: model, batch: batch)
+    }
+
+    @Test(.enabled(if: optimizedBuild, "release builds only"), arguments: Int8AccuracyTests.models, [1, 3])
+    func int8RunAllocatesNothing(model: String, batch: Int) throws {
+        let golden = try GoldenFixture(model)
+        try expectNoAllocations(Model(architecture: golden.architecture, weights: Int8AccuracyTests.quantized(golden),
+                                      maxBatch: 4),
+                                golden: golden, model: model, batch: batch)
+    }
+
+    private func expectNoAllocations(_ engine: Model, golden: GoldenFixture, model: String, batch: Int) throws {
         let input = Array(try golden.floats("input.f32").prefix(batch * engine.inputShape.reduce(1, *)))
         var output = [Float](repeating: 0, count: batch * 10)
         try input.withUnsafeBufferPointer { x in
@@ -33,7 +46,8 @@ struct AllocationFreeRunTests {
                 let before = allocation_count_this_thread()
                 for _ in 0..<20 { try engine.run(input: x, batch: batch, output: y) }
                 let allocations = allocation_count_this_thread() - before
-                #expect(allocations == 0, "\(allocations) allocations in 20 runs of \(model) at batch \(batch)")
+                #expect(allocations == 0,
+                        "\(allocations) allocations in 20 \(engine.precision) runs of \(model) at batch \(batch)")
             }
         }
     }
