@@ -8,27 +8,12 @@ public func gemmF32Packed(m: Int, n: Int, k: Int,
                           packedA: UnsafePointer<Float>, packedB: UnsafePointer<Float>,
                           c: UnsafeMutablePointer<Float>, ldc: Int,
                           accumulate: Bool = false, epilogue: GEMMF32Epilogue = .identity) {
-    let mr = GEMMF32Tile.rows, nr = GEMMF32Tile.columns
-    var p0 = 0
-    repeat {
-        let depth = min(gemmF32DepthBlock, k - p0)
-        let last = p0 + depth >= k
-        let add = accumulate || p0 > 0
-        let finish = last ? epilogue : .identity
-        var j0 = 0
-        while j0 < n {
-            let b = packedB + j0 * k + p0 * nr
-            var i0 = 0
-            while i0 < m {
-                gemmF32_6x16(k: depth, a: packedA + i0 * k + p0 * mr, b: b, c: c + i0 * ldc + j0, ldc: ldc,
-                             row: i0, column: j0, rows: min(mr, m - i0), columns: min(nr, n - j0),
-                             accumulate: add, epilogue: finish)
-                i0 += mr
-            }
-            j0 += nr
-        }
-        p0 += depth
-    } while p0 < k
+    forEachTileF32(m: m, n: n, k: k, accumulate: accumulate, epilogue: epilogue) { tile in
+        gemmF32_6x16(k: tile.depth, a: packedA + tile.row * k + tile.depthStart * GEMMF32Tile.rows,
+                     b: packedB + tile.column * k + tile.depthStart * GEMMF32Tile.columns,
+                     c: c + tile.row * ldc + tile.column, ldc: ldc, row: tile.row, column: tile.column,
+                     rows: tile.rows, columns: tile.columns, accumulate: tile.accumulate, epilogue: tile.epilogue)
+    }
 }
 
 /// `C[m×n] = epilogue(A·B [+ C])` with A as plain rows (`A[i][p] = a[i·lda + p]`) and B pre-packed.
@@ -50,20 +35,40 @@ public func gemmF32(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
         }
         return
     }
+    forEachTileF32(m: m, n: n, k: k, accumulate: accumulate, epilogue: epilogue) { tile in
+        gemmF32_6x16_rowsA(k: tile.depth, a: a + tile.row * lda + tile.depthStart, lda: lda,
+                           b: packedB + tile.column * k + tile.depthStart * GEMMF32Tile.columns,
+                           c: c + tile.row * ldc + tile.column, ldc: ldc, row: tile.row, column: tile.column,
+                           rows: tile.rows, columns: tile.columns, accumulate: tile.accumulate, epilogue: tile.epilogue)
+    }
+}
+
+/// One 6×16 tile of C over one depth block, as the GEMM drivers hand it to a micro-kernel.
+struct GEMMF32TileJob {
+    var row: Int, column: Int, rows: Int, columns: Int
+    var depthStart: Int, depth: Int
+    /// Add to C: the caller asked for it, or an earlier depth block already stored its part.
+    var accumulate: Bool
+    /// The caller's epilogue on the last depth block, identity before it.
+    var epilogue: GEMMF32Epilogue
+}
+
+/// Walks C in 6×16 tiles, column panel by column panel, within depth blocks of
+/// `gemmF32DepthBlock` so a B panel slice stays in L1 while the A rows stream past it.
+@inline(__always)
+func forEachTileF32(m: Int, n: Int, k: Int, accumulate: Bool, epilogue: GEMMF32Epilogue,
+                    _ body: (GEMMF32TileJob) -> Void) {
     let mr = GEMMF32Tile.rows, nr = GEMMF32Tile.columns
     var p0 = 0
     repeat {
         let depth = min(gemmF32DepthBlock, k - p0)
-        let add = accumulate || p0 > 0
         let finish = p0 + depth >= k ? epilogue : .identity
         var j0 = 0
         while j0 < n {
-            let b = packedB + j0 * k + p0 * nr
             var i0 = 0
             while i0 < m {
-                gemmF32_6x16_rowsA(k: depth, a: a + i0 * lda + p0, lda: lda, b: b, c: c + i0 * ldc + j0, ldc: ldc,
-                                   row: i0, column: j0, rows: min(mr, m - i0), columns: min(nr, n - j0),
-                                   accumulate: add, epilogue: finish)
+                body(GEMMF32TileJob(row: i0, column: j0, rows: min(mr, m - i0), columns: min(nr, n - j0),
+                                    depthStart: p0, depth: depth, accumulate: accumulate || p0 > 0, epilogue: finish))
                 i0 += mr
             }
             j0 += nr
