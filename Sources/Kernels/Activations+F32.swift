@@ -34,6 +34,58 @@ extension ActivationF32 {
     }
 }
 
+extension ActivationF32 {
+    /// Applies the nonlinearity in place to `rows` rows of `columns` floats, rows `stride` apart
+    /// (a GEMM tile after its store). One call per tile; the nonlinearity is chosen once.
+    @inline(never)
+    public func apply(rows: Int, columns: Int, x: UnsafeMutablePointer<Float>, stride: Int) {
+        switch self {
+        case .none: return
+        case .relu: mapRowsF32(ReLUF32.self, rows: rows, columns: columns, x: x, stride: stride)
+        case .sigmoid: mapRowsF32(SigmoidF32.self, rows: rows, columns: columns, x: x, stride: stride)
+        case .tanh: mapRowsF32(TanhF32.self, rows: rows, columns: columns, x: x, stride: stride)
+        case .gelu: mapRowsF32(GELUF32.self, rows: rows, columns: columns, x: x, stride: stride)
+        }
+    }
+}
+
+/// A vector nonlinearity as a type, so a loop specialized on it inlines it (a closure argument
+/// was left as a call per vector).
+protocol VectorFunctionF32 {
+    static func callAsFunction(_ x: SIMD8<Float>) -> SIMD8<Float>
+}
+
+enum ReLUF32: VectorFunctionF32 {
+    @inline(always) static func callAsFunction(_ x: SIMD8<Float>) -> SIMD8<Float> { reluF32x8(x) }
+}
+
+enum SigmoidF32: VectorFunctionF32 {
+    @inline(always) static func callAsFunction(_ x: SIMD8<Float>) -> SIMD8<Float> { sigmoidF32x8(x) }
+}
+
+enum TanhF32: VectorFunctionF32 {
+    @inline(always) static func callAsFunction(_ x: SIMD8<Float>) -> SIMD8<Float> { tanhF32x8(x) }
+}
+
+enum GELUF32: VectorFunctionF32 {
+    @inline(always) static func callAsFunction(_ x: SIMD8<Float>) -> SIMD8<Float> { geluF32x8(x) }
+}
+
+/// `x = f(x)` in place over `rows` rows of `columns` floats, rows `stride` apart.
+@inline(__always)
+func mapRowsF32<F: VectorFunctionF32>(_ f: F.Type, rows: Int, columns: Int, x: UnsafeMutablePointer<Float>,
+                                      stride: Int) {
+    for r in 0..<rows {
+        let row = x + r * stride
+        var i = 0
+        while i + 8 <= columns {
+            storeF32x8(F.callAsFunction(loadF32x8(row + i)), row + i)
+            i += 8
+        }
+        if i < columns { storeF32x8(F.callAsFunction(loadF32x8(row + i, count: columns - i)), row + i, count: columns - i) }
+    }
+}
+
 /// max(x, 0); NaN stays NaN.
 @inlinable @inline(__always)
 public func reluF32x8(_ x: SIMD8<Float>) -> SIMD8<Float> {
@@ -87,7 +139,7 @@ public func tanhF32x8(_ x: SIMD8<Float>) -> SIMD8<Float> {
 
 /// GELU, erf form: x·Φ(x) with Φ from Abramowitz–Stegun 7.1.26 (|erf error| ≤ 1.5e-7). The tail
 /// q = erfc(|x|/√2) is computed directly, so neither sign loses precision to cancellation.
-@inlinable @inline(__always)
+@inlinable @inline(always)
 public func geluF32x8(_ x: SIMD8<Float>) -> SIMD8<Float> {
     let z = x.replacing(with: -x, where: x .< 0) * 0.707_106_781_186_547_5
     let t = 1 / (1 + 0.327_591_1 * z)

@@ -1,7 +1,7 @@
 /// Convolution micro-kernel without im2col: 6 output positions × 16 output channels, reading
 /// the input image directly. `base0…base5` are the offsets of each position's window corner;
 /// window element (ky, kx, c) is at `base + ky·rowStride + kx·columnStride + c·channelStride`.
-/// Same accumulators, broadcast and FMA scheme as `gemmF32_6x16`; B is the packed weight panel.
+/// The accumulator tile of `gemmF32_6x16` (`AccumulatorsF32_6x16`); B is the packed weight panel.
 @inline(never)
 public func conv2dF32_6x16(x: UnsafePointer<Float>,
                            base0: Int, base1: Int, base2: Int, base3: Int, base4: Int, base5: Int,
@@ -9,12 +9,7 @@ public func conv2dF32_6x16(x: UnsafePointer<Float>,
                            channels: Int, channelStride: Int, b: UnsafePointer<Float>,
                            c: UnsafeMutablePointer<Float>, ldc: Int, row: Int, column: Int,
                            rows: Int, columns: Int, epilogue: GEMMF32Epilogue) {
-    var c00 = SIMD8<Float>(), c01 = SIMD8<Float>()
-    var c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
-    var c20 = SIMD8<Float>(), c21 = SIMD8<Float>()
-    var c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
-    var c40 = SIMD8<Float>(), c41 = SIMD8<Float>()
-    var c50 = SIMD8<Float>(), c51 = SIMD8<Float>()
+    var tile = AccumulatorsF32_6x16()
     var bp = b
     // One flat loop over (ky, kx, c); the window corner moves when a channel run ends. A single
     // loop keeps the 12 accumulators in registers (nested loops made LLVM shuffle and spill them).
@@ -23,19 +18,7 @@ public func conv2dF32_6x16(x: UnsafePointer<Float>,
     let total = kernelHeight * kernelWidth * channels
     let nextRow = rowStride - kernelWidth * columnStride
     for _ in 0..<total {
-        let b0 = loadF32x8(bp), b1 = loadF32x8(bp + 8)
-        var s = SIMD8<Float>(repeating: p0[offset])
-        c00.addProduct(s, b0); c01.addProduct(s, b1)
-        s = SIMD8<Float>(repeating: p1[offset])
-        c10.addProduct(s, b0); c11.addProduct(s, b1)
-        s = SIMD8<Float>(repeating: p2[offset])
-        c20.addProduct(s, b0); c21.addProduct(s, b1)
-        s = SIMD8<Float>(repeating: p3[offset])
-        c30.addProduct(s, b0); c31.addProduct(s, b1)
-        s = SIMD8<Float>(repeating: p4[offset])
-        c40.addProduct(s, b0); c41.addProduct(s, b1)
-        s = SIMD8<Float>(repeating: p5[offset])
-        c50.addProduct(s, b0); c51.addProduct(s, b1)
+        tile.add(p0[offset], p1[offset], p2[offset], p3[offset], p4[offset], p5[offset], b: bp)
         bp += 16
         offset &+= channelStride
         remaining &-= 1
@@ -50,13 +33,7 @@ public func conv2dF32_6x16(x: UnsafePointer<Float>,
             offset = corner
         }
     }
-    let e = epilogue
-    e.storeRow(c00, c01, row: row, column: column, columns: columns, c: c, accumulate: false)
-    if rows > 1 { e.storeRow(c10, c11, row: row + 1, column: column, columns: columns, c: c + ldc, accumulate: false) }
-    if rows > 2 { e.storeRow(c20, c21, row: row + 2, column: column, columns: columns, c: c + 2 * ldc, accumulate: false) }
-    if rows > 3 { e.storeRow(c30, c31, row: row + 3, column: column, columns: columns, c: c + 3 * ldc, accumulate: false) }
-    if rows > 4 { e.storeRow(c40, c41, row: row + 4, column: column, columns: columns, c: c + 4 * ldc, accumulate: false) }
-    if rows > 5 { e.storeRow(c50, c51, row: row + 5, column: column, columns: columns, c: c + 5 * ldc, accumulate: false) }
+    tile.store(epilogue, c: c, ldc: ldc, row: row, column: column, rows: rows, columns: columns, accumulate: false)
 }
 
 /// Floats of workspace `conv2dF32` needs: a zero-padded channels-last copy of the input when the

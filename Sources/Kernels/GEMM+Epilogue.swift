@@ -14,37 +14,71 @@ public struct GEMMF32Epilogue: @unchecked Sendable {
     public static var identity: GEMMF32Epilogue { GEMMF32Epilogue() }
 }
 
+// A tile is finished in two parts: `storeRow` stores `acc [+ C] + bias` row by row (inline for
+// full 16-column rows, so bias-only epilogues cost a few instructions per row), then `activate`
+// applies the nonlinearity in place over the stored tile in one out-of-line call. Applying it to
+// the stored values gives the same bits as applying it before the store, and keeps the
+// nonlinearity's code (GELU, tanh, sigmoid) out of the micro-kernels.
 extension GEMMF32Epilogue {
-    /// Finishes row `row` (absolute) of a tile: two 8-lane halves starting at absolute column `column`,
-    /// of which `columns` are valid, then stores them to `c`.
-    @inlinable @inline(__always)
+    /// Stores row `row` (absolute) of a tile without the activation: two 8-lane halves starting
+    /// at absolute column `column`, of which `columns` are valid.
+    @inline(__always)
     func storeRow(_ lo: SIMD8<Float>, _ hi: SIMD8<Float>, row: Int, column: Int, columns: Int,
                   c: UnsafeMutablePointer<Float>, accumulate: Bool) {
+        guard columns == 16 else {
+            storePartialRow(lo, hi, row: row, column: column, columns: columns, c: c, accumulate: accumulate)
+            return
+        }
         var lo = lo, hi = hi
-        let full = columns == 16
         if accumulate {
-            lo += full ? loadF32x8(c) : loadF32x8(c, count: columns)
-            hi += full ? loadF32x8(c + 8) : loadF32x8(c + 8, count: columns - 8)
+            lo += loadF32x8(c)
+            hi += loadF32x8(c + 8)
         }
         if let rowBias {
             lo += rowBias[row]
             hi += rowBias[row]
         }
         if let columnBias {
-            let b = columnBias + column
-            lo += full ? loadF32x8(b) : loadF32x8(b, count: columns)
-            hi += full ? loadF32x8(b + 8) : loadF32x8(b + 8, count: columns - 8)
+            lo += loadF32x8(columnBias + column)
+            hi += loadF32x8(columnBias + column + 8)
         }
-        if case .none = activation {} else {
-            lo = activation.apply(lo)
-            hi = activation.apply(hi)
+        storeF32x8(lo, c)
+        storeF32x8(hi, c + 8)
+    }
+
+    /// `storeRow` for a row with fewer than 16 valid columns (the right edge of C).
+    @inline(never)
+    func storePartialRow(_ lo: SIMD8<Float>, _ hi: SIMD8<Float>, row: Int, column: Int, columns: Int,
+                         c: UnsafeMutablePointer<Float>, accumulate: Bool) {
+        var lo = lo, hi = hi
+        if accumulate {
+            lo += loadF32x8(c, count: columns)
+            hi += loadF32x8(c + 8, count: columns - 8)
         }
-        if full {
-            storeF32x8(lo, c)
-            storeF32x8(hi, c + 8)
-        } else {
-            storeF32x8(lo, c, count: columns)
-            storeF32x8(hi, c + 8, count: columns - 8)
+        if let rowBias {
+            lo += rowBias[row]
+            hi += rowBias[row]
         }
+        if let columnBias {
+            lo += loadF32x8(columnBias + column, count: columns)
+            hi += loadF32x8(columnBias + column + 8, count: columns - 8)
+        }
+        storeF32x8(lo, c, count: columns)
+        storeF32x8(hi, c + 8, count: columns - 8)
+    }
+
+    /// Applies the activation in place to the `rows × columns` tile just stored at `c`.
+    @inline(__always)
+    func activate(c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int) {
+        if case .none = activation { return }
+        activation.apply(rows: rows, columns: columns, x: c, stride: ldc)
+    }
+
+    /// One finished row: `storeRow`, then the activation.
+    @inline(__always)
+    func store(_ lo: SIMD8<Float>, _ hi: SIMD8<Float>, row: Int, column: Int, columns: Int,
+               c: UnsafeMutablePointer<Float>, accumulate: Bool) {
+        storeRow(lo, hi, row: row, column: column, columns: columns, c: c, accumulate: accumulate)
+        activate(c: c, ldc: 0, rows: 1, columns: columns)
     }
 }

@@ -1,41 +1,19 @@
 /// The FP32 micro-kernel: a 6×16 tile of C from a packed A panel (`[k][6]`) and a packed B panel
-/// (`[k][16]`), 12 `SIMD8<Float>` accumulators, A broadcast, FMA via `addProduct`. Writes the first
-/// `rows × columns` of the tile through the epilogue; `row`/`column` locate the tile in C for bias.
+/// (`[k][16]`), 12 `SIMD8<Float>` accumulators (`AccumulatorsF32_6x16`), A broadcast, FMA via
+/// `addProduct`. Writes the first `rows × columns` of the tile through the epilogue; `row`/`column`
+/// locate the tile in C for bias.
 @inline(never)
 public func gemmF32_6x16(k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
                          c: UnsafeMutablePointer<Float>, ldc: Int, row: Int, column: Int,
                          rows: Int, columns: Int, accumulate: Bool, epilogue: GEMMF32Epilogue) {
-    var c00 = SIMD8<Float>(), c01 = SIMD8<Float>()
-    var c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
-    var c20 = SIMD8<Float>(), c21 = SIMD8<Float>()
-    var c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
-    var c40 = SIMD8<Float>(), c41 = SIMD8<Float>()
-    var c50 = SIMD8<Float>(), c51 = SIMD8<Float>()
+    var tile = AccumulatorsF32_6x16()
     var ap = a, bp = b
     for _ in 0..<k {
-        let b0 = loadF32x8(bp), b1 = loadF32x8(bp + 8)
-        var s = SIMD8<Float>(repeating: ap[0])
-        c00.addProduct(s, b0); c01.addProduct(s, b1)
-        s = SIMD8<Float>(repeating: ap[1])
-        c10.addProduct(s, b0); c11.addProduct(s, b1)
-        s = SIMD8<Float>(repeating: ap[2])
-        c20.addProduct(s, b0); c21.addProduct(s, b1)
-        s = SIMD8<Float>(repeating: ap[3])
-        c30.addProduct(s, b0); c31.addProduct(s, b1)
-        s = SIMD8<Float>(repeating: ap[4])
-        c40.addProduct(s, b0); c41.addProduct(s, b1)
-        s = SIMD8<Float>(repeating: ap[5])
-        c50.addProduct(s, b0); c51.addProduct(s, b1)
+        tile.add(ap[0], ap[1], ap[2], ap[3], ap[4], ap[5], b: bp)
         ap += 6
         bp += 16
     }
-    let e = epilogue
-    e.storeRow(c00, c01, row: row, column: column, columns: columns, c: c, accumulate: accumulate)
-    if rows > 1 { e.storeRow(c10, c11, row: row + 1, column: column, columns: columns, c: c + ldc, accumulate: accumulate) }
-    if rows > 2 { e.storeRow(c20, c21, row: row + 2, column: column, columns: columns, c: c + 2 * ldc, accumulate: accumulate) }
-    if rows > 3 { e.storeRow(c30, c31, row: row + 3, column: column, columns: columns, c: c + 3 * ldc, accumulate: accumulate) }
-    if rows > 4 { e.storeRow(c40, c41, row: row + 4, column: column, columns: columns, c: c + 4 * ldc, accumulate: accumulate) }
-    if rows > 5 { e.storeRow(c50, c51, row: row + 5, column: column, columns: columns, c: c + 5 * ldc, accumulate: accumulate) }
+    tile.store(epilogue, c: c, ldc: ldc, row: row, column: column, rows: rows, columns: columns, accumulate: accumulate)
 }
 
 /// One row of C against a packed B panel: for batch-1 dense layers and recurrent steps, where a
@@ -69,6 +47,6 @@ public func gemmF32_1x16(k: Int, a: UnsafePointer<Float>, aStride: Int, b: Unsaf
         bp += 16
         p += 1
     }
-    epilogue.storeRow((x0 + x1) + (x2 + x3), (y0 + y1) + (y2 + y3), row: row, column: column,
-                      columns: columns, c: c, accumulate: accumulate)
+    epilogue.store((x0 + x1) + (x2 + x3), (y0 + y1) + (y2 + y3), row: row, column: column,
+                   columns: columns, c: c, accumulate: accumulate)
 }

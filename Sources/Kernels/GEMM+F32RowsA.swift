@@ -14,34 +14,11 @@ public func gemmF32_6x16_rowsA(k: Int, a: UnsafePointer<Float>, lda: Int, b: Uns
     let a3 = rows > 3 ? a2 + lda : a2
     let a4 = rows > 4 ? a3 + lda : a3
     let a5 = rows > 5 ? a4 + lda : a4
-    var c00 = SIMD8<Float>(), c01 = SIMD8<Float>()
-    var c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
-    var c20 = SIMD8<Float>(), c21 = SIMD8<Float>()
-    var c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
-    var c40 = SIMD8<Float>(), c41 = SIMD8<Float>()
-    var c50 = SIMD8<Float>(), c51 = SIMD8<Float>()
+    var tile = AccumulatorsF32_6x16()
     var bp = b
     for p in 0..<k {
-        let b0 = loadF32x8(bp), b1 = loadF32x8(bp + 8)
-        var s = SIMD8<Float>(repeating: a0[p])
-        c00.addProduct(s, b0); c01.addProduct(s, b1)
-        s = SIMD8<Float>(repeating: a1[p])
-        c10.addProduct(s, b0); c11.addProduct(s, b1)
-        s = SIMD8<Float>(repeating: a2[p])
-        c20.addProduct(s, b0); c21.addProduct(s, b1)
-        s = SIMD8<Float>(repeating: a3[p])
-        c30.addProduct(s, b0); c31.addProduct(s, b1)
-        s = SIMD8<Float>(repeating: a4[p])
-        c40.addProduct(s, b0); c41.addProduct(s, b1)
-        s = SIMD8<Float>(repeating: a5[p])
-        c50.addProduct(s, b0); c51.addProduct(s, b1)
+        tile.add(a0[p], a1[p], a2[p], a3[p], a4[p], a5[p], b: bp)
         bp += ldb
     }
-    let e = epilogue
-    e.storeRow(c00, c01, row: row, column: column, columns: columns, c: c, accumulate: accumulate)
-    if rows > 1 { e.storeRow(c10, c11, row: row + 1, column: column, columns: columns, c: c + ldc, accumulate: accumulate) }
-    if rows > 2 { e.storeRow(c20, c21, row: row + 2, column: column, columns: columns, c: c + 2 * ldc, accumulate: accumulate) }
-    if rows > 3 { e.storeRow(c30, c31, row: row + 3, column: column, columns: columns, c: c + 3 * ldc, accumulate: accumulate) }
-    if rows > 4 { e.storeRow(c40, c41, row: row + 4, column: column, columns: columns, c: c + 4 * ldc, accumulate: accumulate) }
-    if rows > 5 { e.storeRow(c50, c51, row: row + 5, column: column, columns: columns, c: c + 5 * ldc, accumulate: accumulate) }
+    tile.store(epilogue, c: c, ldc: ldc, row: row, column: column, rows: rows, columns: columns, accumulate: accumulate)
 }

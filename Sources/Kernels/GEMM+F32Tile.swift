@@ -1,0 +1,43 @@
+/// The twelve accumulators of an FP32 6×16 tile (row r's columns 0–7 and 8–15), shared by every
+/// 6×16 FP32 micro-kernel: `gemmF32_6x16` (packed A), `gemmF32_6x16_rowsA` (A rows in place) and
+/// `conv2dF32_6x16` (convolution windows in place). Each depth step broadcasts one A value per
+/// row and issues 12 FMAs against two B vectors: 12 accumulators, 2 B vectors and 1 broadcast fill
+/// the 16 ymm registers.
+struct AccumulatorsF32_6x16 {
+    var c00 = SIMD8<Float>(), c01 = SIMD8<Float>(), c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
+    var c20 = SIMD8<Float>(), c21 = SIMD8<Float>(), c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
+    var c40 = SIMD8<Float>(), c41 = SIMD8<Float>(), c50 = SIMD8<Float>(), c51 = SIMD8<Float>()
+
+    /// One depth step: `c[r][0..<16] += a_r · b[0..<16]`.
+    @inline(__always)
+    mutating func add(_ a0: Float, _ a1: Float, _ a2: Float, _ a3: Float, _ a4: Float, _ a5: Float,
+                      b: UnsafePointer<Float>) {
+        let b0 = loadF32x8(b), b1 = loadF32x8(b + 8)
+        var s = SIMD8<Float>(repeating: a0)
+        c00.addProduct(s, b0); c01.addProduct(s, b1)
+        s = SIMD8<Float>(repeating: a1)
+        c10.addProduct(s, b0); c11.addProduct(s, b1)
+        s = SIMD8<Float>(repeating: a2)
+        c20.addProduct(s, b0); c21.addProduct(s, b1)
+        s = SIMD8<Float>(repeating: a3)
+        c30.addProduct(s, b0); c31.addProduct(s, b1)
+        s = SIMD8<Float>(repeating: a4)
+        c40.addProduct(s, b0); c41.addProduct(s, b1)
+        s = SIMD8<Float>(repeating: a5)
+        c50.addProduct(s, b0); c51.addProduct(s, b1)
+    }
+
+    /// Writes the first `rows × columns` of the tile through `epilogue`; `row`/`column` locate the
+    /// tile in C (for bias).
+    @inline(__always)
+    func store(_ e: GEMMF32Epilogue, c: UnsafeMutablePointer<Float>, ldc: Int, row: Int, column: Int,
+               rows: Int, columns: Int, accumulate: Bool) {
+        e.storeRow(c00, c01, row: row, column: column, columns: columns, c: c, accumulate: accumulate)
+        if rows > 1 { e.storeRow(c10, c11, row: row + 1, column: column, columns: columns, c: c + ldc, accumulate: accumulate) }
+        if rows > 2 { e.storeRow(c20, c21, row: row + 2, column: column, columns: columns, c: c + 2 * ldc, accumulate: accumulate) }
+        if rows > 3 { e.storeRow(c30, c31, row: row + 3, column: column, columns: columns, c: c + 3 * ldc, accumulate: accumulate) }
+        if rows > 4 { e.storeRow(c40, c41, row: row + 4, column: column, columns: columns, c: c + 4 * ldc, accumulate: accumulate) }
+        if rows > 5 { e.storeRow(c50, c51, row: row + 5, column: column, columns: columns, c: c + 5 * ldc, accumulate: accumulate) }
+        e.activate(c: c, ldc: ldc, rows: rows, columns: columns)
+    }
+}
