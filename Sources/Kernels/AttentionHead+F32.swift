@@ -2,24 +2,33 @@
 /// row-major) and `context = probabilities · v` (`tokens` rows of `headWidth`, row stride `contextStride`).
 /// `q`, `k`, `v` are `tokens` rows of `headWidth` floats with row stride `stride` (a head's columns of
 /// the `[T, D]` projections). Small heads (d = 16) waste a packed GEMM's per-call packing, so this
-/// kernel runs 6x16 tiles straight from q and the probabilities; only kᵀ and v are copied, once per
-/// call, into `scratch` (`attentionHeadF32ScratchSize` floats), zero-padded to 16 columns.
+/// kernel runs 6x16 tiles straight from q and the probabilities; kᵀ is copied, once per call, into
+/// `scratch` (`attentionHeadF32ScratchSize` floats), zero-padded to 16 columns, and so is v unless
+/// `headWidth` is a multiple of 16 (then its rows are read in place).
 public func attentionHeadF32(tokens: Int, headWidth: Int, q: UnsafePointer<Float>, k: UnsafePointer<Float>,
                              v: UnsafePointer<Float>, stride: Int, scale: Float,
                              probabilities: UnsafeMutablePointer<Float>,
                              context: UnsafeMutablePointer<Float>, contextStride: Int,
                              scratch: UnsafeMutablePointer<Float>) {
-    let keyColumns = roundUp16(tokens), valueColumns = roundUp16(headWidth)
-    let keysT = scratch, values = scratch + headWidth * keyColumns
+    let keyColumns = roundUp16(tokens)
+    let keysT = scratch
     for d in 0..<headWidth {
         let row = keysT + d * keyColumns
         for j in 0..<tokens { row[j] = k[j * stride + d] }
         for j in tokens..<keyColumns { row[j] = 0 }
     }
-    for j in 0..<tokens {
-        let row = values + j * valueColumns
-        row.update(from: v + j * stride, count: headWidth)
-        for c in headWidth..<valueColumns { row[c] = 0 }
+    // The P·V tiles read 16 floats per row of v: in place when the head's columns are whole
+    // vectors, else from a copy padded to 16.
+    var values = v, valueStride = stride
+    if headWidth % 16 != 0 {
+        let valueColumns = roundUp16(headWidth), copy = scratch + headWidth * keyColumns
+        for j in 0..<tokens {
+            let row = copy + j * valueColumns
+            for c in 0..<headWidth { row[c] = v[j * stride + c] }
+            for c in headWidth..<valueColumns { row[c] = 0 }
+        }
+        values = UnsafePointer(copy)
+        valueStride = valueColumns
     }
     var i = 0
     while i < tokens {
@@ -39,7 +48,7 @@ public func attentionHeadF32(tokens: Int, headWidth: Int, q: UnsafePointer<Float
         var c = 0
         while c < headWidth {
             tileF32_6x16(k: tokens, a: probabilities + i * tokens, lda: tokens, rows: rows, b: values + c,
-                         ldb: valueColumns, c: context + i * contextStride + c, ldc: contextStride,
+                         ldb: valueStride, c: context + i * contextStride + c, ldc: contextStride,
                          columns: headWidth - c)
             c += 16
         }

@@ -10,12 +10,17 @@ final class EncoderBlockStep: Step {
     private let tokens: Int, width: Int, heads: Int, headWidth: Int, mlpHidden: Int
     private let eps: Float
     private let gammaA: FloatBuffer, betaA: FloatBuffer, gammaB: FloatBuffer, betaB: FloatBuffer
-    private let wq: PackedWeights, wk: PackedWeights, wv: PackedWeights, wo: PackedWeights
-    private let mlp1: PackedWeights, mlp2: PackedWeights
-    private let normA: FloatBuffer, q: FloatBuffer, k: FloatBuffer, v: FloatBuffer, probs: FloatBuffer
+    /// q, k and v stacked into one `[3D, D]` matrix, so the normalized rows are read (and, for
+    /// int8, quantized) once; three matrices when int8 calibration gave them different input
+    /// quantizations. Either way they write `qkv`, rows of `[q | k | v]`.
+    private let projections: [PackedWeights]
+    private let wo: PackedWeights, mlp1: PackedWeights, mlp2: PackedWeights
+    private let normA: FloatBuffer, qkv: FloatBuffer, probs: FloatBuffer
+    /// q, k and v as separate `[T, D]` values, filled only when observing.
+    private let q: FloatBuffer, k: FloatBuffer, v: FloatBuffer
     private let context: FloatBuffer, attention: FloatBuffer, residual: FloatBuffer, normB: FloatBuffer
     private let hiddenValues: FloatBuffer, mlpOut: FloatBuffer
-    private let packA: FloatBuffer, headScratch: FloatBuffer, packedNorm: FloatBuffer
+    private let packA: FloatBuffer, headScratch: FloatBuffer
     /// The buffers behind `internalPoints`, in the same order.
     private let internalValues: [FloatBuffer]
 
@@ -36,41 +41,47 @@ final class EncoderBlockStep: Step {
         betaA = try packer.vector("\(n).ln_a.beta", count: width)
         gammaB = try packer.vector("\(n).ln_b.gamma", count: width)
         betaB = try packer.vector("\(n).ln_b.beta", count: width)
-        wq = try packer.dense("\(n).q", inputs: width, outputs: width)
-        wk = try packer.dense("\(n).k", inputs: width, outputs: width)
-        wv = try packer.dense("\(n).v", inputs: width, outputs: width)
+        let parts = ["\(n).q", "\(n).k", "\(n).v"]
+        if let stacked = try packer.stacked(parts, inputs: width, outputs: width) {
+            projections = [stacked]
+        } else {
+            projections = try parts.map { (part) throws(EngineError) in try packer.dense(part, inputs: width, outputs: width) }
+        }
         wo = try packer.dense("\(n).o", inputs: width, outputs: width)
         mlp1 = try packer.dense("\(n).mlp1", inputs: width, outputs: mlpHidden)
         mlp2 = try packer.dense("\(n).mlp2", inputs: mlpHidden, outputs: width)
         let rows = capacity * tokens
         func buffer(_ columns: Int) -> FloatBuffer { FloatBuffer(count: rows * columns) }
-        normA = buffer(width); q = buffer(width); k = buffer(width); v = buffer(width)
+        normA = buffer(width); qkv = buffer(3 * width); q = buffer(width); k = buffer(width); v = buffer(width)
         probs = FloatBuffer(count: capacity * heads * tokens * tokens)
         context = buffer(width); attention = buffer(width); residual = buffer(width); normB = buffer(width)
         hiddenValues = buffer(mlpHidden); mlpOut = buffer(width)
         packA = FloatBuffer(count: gemmF32PackedASize(m: rows, k: max(width, mlpHidden)))
-        packedNorm = FloatBuffer(count: gemmF32PackedASize(m: rows, k: width))
         headScratch = FloatBuffer(count: attentionHeadF32ScratchSize(tokens: tokens, headWidth: headWidth))
         internalValues = [normA, q, k, v, probs, context, attention, residual, normB, hiddenValues, mlpOut]
     }
 
     func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, observe: ActivationObserver) {
-        let rows = batch * tokens, ws = packA.pointer
+        run(x, y, batch: batch, observe: observe, observing: true)
+    }
+
+    func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, observe: ActivationObserver,
+             observing: Bool) {
+        let rows = batch * tokens, ws = packA.pointer, qkvWidth = 3 * width
         layerNormF32(rows: rows, columns: width, x: x, y: normA.pointer, gamma: gammaA.pointer, beta: betaA.pointer, eps: eps)
-        // q, k and v read the same normalized rows: pack them once into packedNorm.
-        packAF32(m: rows, k: width, a: normA.pointer, rowStride: width, columnStride: 1, into: packedNorm.pointer)
-        wq.apply(rows: rows, x: normA.pointer, packedX: packedNorm.pointer, y: q.pointer, workspace: ws)
-        wk.apply(rows: rows, x: normA.pointer, packedX: packedNorm.pointer, y: k.pointer, workspace: ws)
-        wv.apply(rows: rows, x: normA.pointer, packedX: packedNorm.pointer, y: v.pointer, workspace: ws)
+        for (index, matrix) in projections.enumerated() {
+            matrix.apply(rows: rows, x: normA.pointer, y: qkv.pointer + index * width, ldy: qkvWidth, workspace: ws)
+        }
         let scale = 1 / Float(headWidth).squareRoot()
         for b in 0..<batch {
-            let sample = b * tokens * width
+            let sample = b * tokens
             for h in 0..<heads {
                 let scores = probs.pointer + (b * heads + h) * tokens * tokens
-                let column = sample + h * headWidth
-                attentionHeadF32(tokens: tokens, headWidth: headWidth, q: q.pointer + column, k: k.pointer + column,
-                                 v: v.pointer + column, stride: width, scale: scale, probabilities: scores,
-                                 context: context.pointer + column, contextStride: width, scratch: headScratch.pointer)
+                let column = qkv.pointer + sample * qkvWidth + h * headWidth
+                attentionHeadF32(tokens: tokens, headWidth: headWidth, q: column, k: column + width,
+                                 v: column + 2 * width, stride: qkvWidth, scale: scale, probabilities: scores,
+                                 context: context.pointer + sample * width + h * headWidth, contextStride: width,
+                                 scratch: headScratch.pointer)
             }
         }
         wo.apply(rows: rows, x: context.pointer, y: attention.pointer, workspace: ws)
@@ -80,6 +91,10 @@ final class EncoderBlockStep: Step {
         mlp1.apply(rows: rows, x: normB.pointer, y: hiddenValues.pointer, activation: .gelu, workspace: ws)
         mlp2.apply(rows: rows, x: hiddenValues.pointer, y: mlpOut.pointer, workspace: ws)
         addF32(count: rows * width, a: residual.pointer, b: mlpOut.pointer, y: y)
+        guard observing else { return }
+        for (part, values) in [q, k, v].enumerated() {
+            for r in 0..<rows { (values.pointer + r * width).update(from: qkv.pointer + r * qkvWidth + part * width, count: width) }
+        }
         for (point, values) in zip(internalPoints, internalValues) { report(observe, point, values.pointer, batch: batch) }
     }
 }

@@ -57,19 +57,6 @@ final class PackedWeights {
                 workspace: workspace)
     }
 
-    /// Like `apply`, for several matrices reading the same `x`: `packedX` must hold `x` already
-    /// packed by `packAF32` (rows > 2), so each matrix skips its own packing pass.
-    @inline(__always)
-    func apply(rows: Int, x: UnsafePointer<Float>, packedX: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
-               workspace: UnsafeMutablePointer<Float>) {
-        if quantized != nil || rows <= 2 {
-            apply(rows: rows, x: x, y: y, workspace: workspace)
-            return
-        }
-        gemmF32Packed(m: rows, n: outputs, k: inputs, packedA: packedX, packedB: packed.pointer, c: y, ldc: outputs,
-                      epilogue: GEMMF32Epilogue(columnBias: biasPointer))
-    }
-
     /// Workspace floats `apply` needs for `rows` rows.
     func workspaceSize(rows: Int) -> Int { gemmF32PackedASize(m: rows, k: inputs) }
 }
@@ -111,6 +98,19 @@ final class WeightPacker {
         let packed = PackedWeights(dense: w, bias: b, inputs: inputs, outputs: outputs)
         cache[name] = packed
         return packed
+    }
+
+    /// Dense layers `prefixes` (each `[outputs, inputs]` with a bias) that multiply the same input,
+    /// stacked into one matrix of `prefixes.count · outputs` outputs in that order; nil when they
+    /// cannot share one (int8 matrices calibrated to different input quantizations).
+    func stacked(_ prefixes: [String], inputs: Int, outputs: Int) throws(EngineError) -> PackedWeights? {
+        if weights.precision == .int8 { return try int8Stacked(prefixes, inputs: inputs, outputs: outputs) }
+        var w: [Float] = [], b: [Float] = []
+        for prefix in prefixes {
+            w += try weights.floats("\(prefix).weight", shape: [outputs, inputs])
+            b += try weights.floats("\(prefix).bias", shape: [outputs])
+        }
+        return PackedWeights(dense: w, bias: b, inputs: inputs, outputs: prefixes.count * outputs)
     }
 
     func conv(_ prefix: String, geometry g: Conv2DGeometry, outputs: Int) throws(EngineError) -> PackedWeights {

@@ -13,6 +13,31 @@ extension WeightPacker {
         return PackedWeights(quantized: linear)
     }
 
+    /// int8 matrices `prefixes` stacked along the output axis (see `stacked`): one quantization of
+    /// the shared input serves all of them. Per-channel scales and the Int32 sums are those of the
+    /// separate matrices, so every output has the same bits. Nil when the inputs' calibrated
+    /// quantizations differ.
+    func int8Stacked(_ prefixes: [String], inputs: Int, outputs: Int) throws(EngineError) -> PackedWeights? {
+        var values: [Int8] = [], scales: [Float] = [], bias: [Float] = []
+        var input: QuantizationParameters?
+        for prefix in prefixes {
+            let name = "\(prefix).weight"
+            let (w, s) = try weights.int8(name, shape: [outputs, inputs])
+            let q = try weights.inputQuantization(of: name)
+            if let input, input != q { return nil }
+            input = q
+            values += w
+            scales += s
+            bias += try weights.floats("\(prefix).bias", shape: [outputs])
+        }
+        guard let input else { return nil }
+        let linear = values.withUnsafeBufferPointer { w in
+            QuantizedLinear(weight: w.baseAddress!, scales: scales, bias: bias, input: input,
+                            inputs: inputs, outputs: prefixes.count * outputs, rowCapacity: rowCapacity)
+        }
+        return PackedWeights(quantized: linear)
+    }
+
     /// The int8 form of an OIHW convolution weight, reordered to the im2col depth order (ky, kx, c).
     func int8Conv(_ prefix: String, geometry g: Conv2DGeometry, outputs: Int) throws(EngineError) -> PackedWeights {
         let name = "\(prefix).weight"
