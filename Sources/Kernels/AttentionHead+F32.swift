@@ -30,30 +30,11 @@ public func attentionHeadF32(tokens: Int, headWidth: Int, q: UnsafePointer<Float
         values = UnsafePointer(copy)
         valueStride = valueColumns
     }
-    var i = 0
-    while i < tokens {
-        let rows = min(6, tokens - i)
-        var j = 0
-        while j < tokens {
-            tileF32_6x16(k: headWidth, a: q + i * stride, lda: stride, rows: rows, b: keysT + j, ldb: keyColumns,
-                         c: probabilities + i * tokens + j, ldc: tokens, columns: tokens - j)
-            j += 16
-        }
-        i += 6
-    }
+    gemmF32RowTiles(m: tokens, n: tokens, k: headWidth, a: q, lda: stride, b: keysT, ldb: keyColumns, panelStride: 16,
+                    c: probabilities, ldc: tokens, accumulate: false, epilogue: .identity)
     softmaxF32(rows: tokens, columns: tokens, x: probabilities, stride: tokens, scale: scale)
-    i = 0
-    while i < tokens {
-        let rows = min(6, tokens - i)
-        var c = 0
-        while c < headWidth {
-            tileF32_6x16(k: tokens, a: probabilities + i * tokens, lda: tokens, rows: rows, b: values + c,
-                         ldb: valueStride, c: context + i * contextStride + c, ldc: contextStride,
-                         columns: headWidth - c)
-            c += 16
-        }
-        i += 6
-    }
+    gemmF32RowTiles(m: tokens, n: headWidth, k: tokens, a: probabilities, lda: tokens, b: values, ldb: valueStride,
+                    panelStride: 16, c: context, ldc: contextStride, accumulate: false, epilogue: .identity)
 }
 
 /// Floats of `scratch` that `attentionHeadF32` needs.
@@ -63,15 +44,6 @@ public func attentionHeadF32ScratchSize(tokens: Int, headWidth: Int) -> Int {
 
 @inline(__always)
 private func roundUp16(_ n: Int) -> Int { (n + 15) & ~15 }
-
-/// `c[r][0..<columns] = Σ_p a[r][p] · b[p][0..<16]` for the first `rows` (≤ 6) rows: A read in place
-/// (rows `lda` apart), B rows `ldb` apart with 16 readable floats each.
-@inline(__always)
-private func tileF32_6x16(k: Int, a: UnsafePointer<Float>, lda: Int, rows: Int, b: UnsafePointer<Float>, ldb: Int,
-                          c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int) {
-    gemmF32_6x16_rowsA(k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, row: 0, column: 0,
-                       rows: rows, columns: columns, accumulate: false, epilogue: .identity)
-}
 
 /// Scalar reference for `attentionHeadF32` (same layouts, no scratch).
 public func attentionHeadF32Reference(tokens: Int, headWidth: Int, q: UnsafePointer<Float>, k: UnsafePointer<Float>,

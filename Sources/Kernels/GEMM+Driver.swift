@@ -17,7 +17,8 @@ public func gemmF32Packed(m: Int, n: Int, k: Int,
 }
 
 /// `C[m×n] = epilogue(A·B [+ C])` with A as plain rows (`A[i][p] = a[i·lda + p]`) and B pre-packed.
-/// A is read in place: by the one-row kernel for m ≤ 2, by `gemmF32_6x16_rowsA` otherwise.
+/// A is read in place: by the one-row kernel for m ≤ 2, otherwise by `gemmF32_6x16_rowsA` tiles
+/// with `gemmF32_1x64_rowsA` for a last one or two rows.
 /// `workspace` is no longer used and kept for source compatibility.
 public func gemmF32(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
                     packedB: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
@@ -35,12 +36,23 @@ public func gemmF32(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
         }
         return
     }
-    forEachTileF32(m: m, n: n, k: k, accumulate: accumulate, epilogue: epilogue) { tile in
+    let tail = gemmF32SingleRowTail(m)
+    forEachTileF32(m: m - tail, n: n, k: k, accumulate: accumulate, epilogue: epilogue) { tile in
         gemmF32_6x16_rowsA(k: tile.depth, a: a + tile.row * lda + tile.depthStart, lda: lda,
                            b: packedB + tile.column * k + tile.depthStart * GEMMF32Tile.columns,
                            c: c + tile.row * ldc + tile.column, ldc: ldc, row: tile.row, column: tile.column,
                            rows: tile.rows, columns: tile.columns, accumulate: tile.accumulate, epilogue: tile.epilogue)
     }
+    guard tail > 0 else { return }
+    var p0 = 0
+    repeat {
+        let depth = min(gemmF32DepthBlock, k - p0)
+        gemmF32SingleRows(rows: tail, n: n, k: depth, a: a + (m - tail) * lda + p0, lda: lda,
+                          b: packedB + p0 * GEMMF32Tile.columns, ldb: GEMMF32Tile.columns,
+                          panelStride: k * GEMMF32Tile.columns, c: c + (m - tail) * ldc, ldc: ldc, row: m - tail,
+                          accumulate: accumulate || p0 > 0, epilogue: p0 + depth >= k ? epilogue : .identity)
+        p0 += depth
+    } while p0 < k
 }
 
 /// One 6×16 tile of C over one depth block, as the GEMM drivers hand it to a micro-kernel.

@@ -33,7 +33,7 @@ import Testing
         #expect((0..<m).allSatisfy { i in (n..<ldc).allSatisfy { actual[i * ldc + $0] == 7 } })
     }
 
-    @Test(arguments: [1, 2, 5, 6, 7, 17, 33])
+    @Test(arguments: [1, 2, 5, 6, 7, 8, 14, 17, 33, 49])
     func prepackedWeightsWithFusedBiasAndActivationMatchReference(m: Int) {
         var data = TestData(seed: UInt64(m))
         for (n, k) in [(1, 1), (10, 64), (17, 33), (64, 288), (33, 7)] {
@@ -76,6 +76,54 @@ import Testing
                           epilogue: GEMMF32Epilogue(rowBias: rowBias.baseAddress, activation: .relu))
         }
         #expect(maxAbsDifference(actual, expected) <= Self.tolerance(k: k))
+    }
+
+    /// The one-row kernel for the last rows (m = 6t + 1 or 6t + 2) against the reference, with
+    /// panels at a stride other than the packed layout's and up to four panels per call.
+    @Test(arguments: [1, 3, 7, 16, 17, 33, 48, 49, 64], [1, 3, 17, 33])
+    func oneRowKernelOverSeveralPanelsMatchesReference(columns: Int, k: Int) {
+        var data = TestData(seed: UInt64(columns * 100 + k))
+        let panels = (columns + 15) / 16, ldb = 16 * panels + 3
+        let a = data.floats(k), b = data.floats(k * ldb), bias = data.floats(columns)
+        let start = data.floats(columns + 5)
+        for accumulate in [false, true] {
+            var expected = [Float](repeating: 0, count: columns)
+            for j in 0..<columns {
+                var sum = accumulate ? start[j] : 0
+                for p in 0..<k { sum += a[p] * b[p * ldb + j] }
+                expected[j] = activationF32Reference(.gelu, sum + bias[j])
+            }
+            var actual = start
+            bias.withUnsafeBufferPointer { bias in
+                // Panels 16 floats apart within one row of B: the layout attention uses for kᵀ.
+                gemmF32_1x64_rowsA(k: k, a: a, b: b, ldb: ldb, panelStride: 16, c: &actual, row: 0, column: 0,
+                                   columns: columns, accumulate: accumulate,
+                                   epilogue: GEMMF32Epilogue(columnBias: bias.baseAddress, activation: .gelu))
+            }
+            #expect(maxAbsDifference(Array(actual[0..<columns]), expected) <= Self.tolerance(k: k) + 1e-6)
+            #expect(actual[columns...] == start[columns...], "columns past the end are untouched")
+        }
+    }
+
+    /// A row's bits do not depend on how many rows the product has: the last one or two rows go
+    /// through the one-row kernel, which keeps the 6×16 tile's order of operations.
+    @Test(arguments: [7, 8, 13, 49, 50])
+    func rowResultsDoNotDependOnTheRowCount(m: Int) {
+        var data = TestData(seed: UInt64(m))
+        let (n, k) = (70, 300), whole = (m + 5) / 6 * 6
+        let a = data.floats(whole * k), w = data.floats(k * n), bias = data.floats(n)
+        var packed = [Float](repeating: 0, count: gemmF32PackedBSize(k: k, n: n))
+        packBF32(k: k, n: n, b: w, rowStride: n, columnStride: 1, into: &packed)
+        var workspace = [Float](repeating: 0, count: gemmF32PackedASize(m: whole, k: k))
+        var tiled = [Float](repeating: 0, count: whole * n), mixed = [Float](repeating: 0, count: m * n)
+        bias.withUnsafeBufferPointer { bias in
+            let epilogue = GEMMF32Epilogue(columnBias: bias.baseAddress, activation: .relu)
+            gemmF32(m: whole, n: n, k: k, a: a, lda: k, packedB: packed, c: &tiled, ldc: n, epilogue: epilogue,
+                    workspace: &workspace)
+            gemmF32(m: m, n: n, k: k, a: a, lda: k, packedB: packed, c: &mixed, ldc: n, epilogue: epilogue,
+                    workspace: &workspace)
+        }
+        #expect(Array(tiled[0..<m * n]) == mixed)
     }
 
     @Test func depthBeyondOneCacheBlockAccumulatesAcrossBlocks() {
