@@ -16,6 +16,16 @@ func floatLanes(_ x: SIMD8<Int32>) -> SIMD8<Float> {
 #endif
 }
 
+/// Columns `j..<j+8` of one int32 accumulator row in FP32, scaled per column and biased:
+/// `Float(acc[j]) · scale[j] (+ bias[j])`, the first step of every int8 epilogue.
+@inline(__always)
+func scaledColumns(_ acc: UnsafeRawPointer, scale: UnsafeRawPointer, bias: UnsafeRawPointer?, at j: Int) -> SIMD8<Float> {
+    let v = floatLanes(acc.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Int32>.self))
+        * scale.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self)
+    guard let bias else { return v }
+    return v + bias.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self)
+}
+
 /// The low byte of each Int32 lane.
 @inline(__always)
 func lowBytes(_ x: SIMD8<Int32>) -> SIMD8<UInt8> {

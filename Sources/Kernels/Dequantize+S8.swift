@@ -11,9 +11,7 @@ public func dequantizeColumnsF32(rows: Int, columns: Int, acc: UnsafePointer<Int
         let a = UnsafeRawPointer(acc + i * ldacc), out = UnsafeMutableRawPointer(y + i * ldy)
         var j = 0
         while j + 8 <= columns {
-            var v = floatLanes(a.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Int32>.self))
-                * rawScale.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self)
-            if let rawBias { v = v + rawBias.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self) }
+            var v = scaledColumns(a, scale: rawScale, bias: rawBias, at: j)
             if accumulate { v = out.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self) + v }
             out.storeBytes(of: activation.apply(v), toByteOffset: 4 * j, as: SIMD8<Float>.self)
             j += 8

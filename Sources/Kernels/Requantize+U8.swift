@@ -33,9 +33,7 @@ private func requantizeRows(_ rows: Int, _ columns: Int, _ acc: UnsafePointer<In
         let a = UnsafeRawPointer(acc + i * ldacc), out = UnsafeMutableRawPointer(y + i * ldy)
         var j = 0
         while j + 8 <= columns {
-            var v = floatLanes(a.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Int32>.self))
-                * rawScale.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self)
-            if let rawBias { v = v + rawBias.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self) }
+            let v = scaledColumns(a, scale: rawScale, bias: rawBias, at: j)
             let q = clampedToByteRange(activation(v) * inverse + zero)
             let bits = unsafeBitCast(q + 12_582_912, to: SIMD8<Int32>.self) &- 0x4B40_0000
             out.storeBytes(of: lowBytes(bits), toByteOffset: j, as: SIMD8<UInt8>.self)
