@@ -8,10 +8,13 @@ public final class GradientProbe {
     private let parameters: FloatBuffer
     private let gradients: FloatBuffer
     public let batch: Int
+    /// Label smoothing ε of the probed loss.
+    public let labelSmoothing: Float
 
-    public init(architecture: Architecture, batch: Int, seed: UInt64) throws(TrainingError) {
+    public init(architecture: Architecture, batch: Int, seed: UInt64, labelSmoothing: Float = 0) throws(TrainingError) {
         network = try TrainingNetwork(architecture: architecture, capacity: batch)
         self.batch = batch
+        self.labelSmoothing = labelSmoothing
         parameters = FloatBuffer(count: network.parameterCount)
         gradients = FloatBuffer(count: network.parameterCount)
         network.initialize(parameters.pointer, seed: seed)
@@ -35,18 +38,18 @@ public final class GradientProbe {
         return result
     }
 
-    /// Mean cross-entropy over the batch.
+    /// Mean (label-smoothed) cross-entropy over the batch.
     public func loss(input: [Float], labels: [Int32]) -> Double {
         input.withUnsafeBufferPointer { network.input.pointer.update(from: $0.baseAddress!, count: $0.count) }
         network.forward(batch: batch, parameters: parameters.pointer)
-        return labels.withUnsafeBufferPointer { network.loss(labels: $0.baseAddress!, batch: batch, scale: 0).loss } / Double(batch)
+        return labels.withUnsafeBufferPointer { network.loss(labels: $0.baseAddress!, batch: batch, scale: 0, smoothing: labelSmoothing).loss } / Double(batch)
     }
 
     /// Gradients of the mean loss with respect to the parameters and to the input.
     public func gradients(input: [Float], labels: [Int32]) -> (parameters: [Float], input: [Float]) {
         input.withUnsafeBufferPointer { network.input.pointer.update(from: $0.baseAddress!, count: $0.count) }
         network.forward(batch: batch, parameters: parameters.pointer)
-        _ = labels.withUnsafeBufferPointer { network.loss(labels: $0.baseAddress!, batch: batch, scale: 1 / Float(batch)) }
+        _ = labels.withUnsafeBufferPointer { network.loss(labels: $0.baseAddress!, batch: batch, scale: 1 / Float(batch), smoothing: labelSmoothing) }
         gradients.zero()
         network.backward(batch: batch, parameters: parameters.pointer, gradients: gradients.pointer, inputGradient: true)
         let inputGradient = Array(UnsafeBufferPointer(start: network.layers[0].inputGradient, count: inputCount))

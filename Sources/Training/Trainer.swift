@@ -13,6 +13,7 @@ public final class Trainer: @unchecked Sendable {
     private let labels: [IndexBuffer]
     private let parameters: FloatBuffer
     private let adam: Adam
+    private let decayMask: [Float]
     private var random: SeededRandom
     private var step = 0
 
@@ -27,6 +28,9 @@ public final class Trainer: @unchecked Sendable {
             throw .invalidArgument("need threads ≥ 1 and batch size ≥ threads, got \(options.threads) and \(options.batchSize)")
         }
         let shift = options.augmentation.maxShift
+        guard (0..<1).contains(options.labelSmoothing), options.weightDecay >= 0 else {
+            throw .invalidArgument("need label smoothing in 0..<1 and weight decay ≥ 0, got \(options.labelSmoothing) and \(options.weightDecay)")
+        }
         guard shift >= 0, shift < FashionMNIST.side else {
             throw .invalidArgument("the augmentation shift must be 0..<\(FashionMNIST.side) pixels, got \(shift)")
         }
@@ -41,6 +45,7 @@ public final class Trainer: @unchecked Sendable {
         labels = workers.map { _ in IndexBuffer(count: capacity) }
         parameters = FloatBuffer(count: count)
         adam = Adam(count: count)
+        decayMask = options.weightDecay > 0 ? workers[0].weightDecayMask(architecture: architecture) : []
         random = SeededRandom(seed: options.seed &* 0x2545_F491_4F6C_DD1D &+ 1)
         if let initialWeights {
             try workers[0].load(initialWeights.tensors, into: parameters.pointer)
@@ -98,7 +103,8 @@ public final class Trainer: @unchecked Sendable {
                             self.gradients[t].zero()
                             guard count > 0 else { shareLoss[t] = 0; shareCorrect[t] = 0; return }
                             worker.forward(batch: count, parameters: self.parameters.pointer)
-                            let result = worker.loss(labels: self.labels[t].pointer, batch: count, scale: scale)
+                            let result = worker.loss(labels: self.labels[t].pointer, batch: count, scale: scale,
+                                                     smoothing: self.options.labelSmoothing)
                             worker.backward(batch: count, parameters: self.parameters.pointer,
                                             gradients: self.gradients[t].pointer)
                             shareLoss[t] = result.loss; shareCorrect[t] = result.correct
@@ -109,7 +115,10 @@ public final class Trainer: @unchecked Sendable {
                             for i in 0..<parameterCount { total[i] += other[i] }
                         }
                         let rate = options.learningRate(step: step, totalSteps: totalSteps, stepsPerEpoch: batches)
-                        adam.update(parameters.pointer, gradients: total, count: parameterCount, learningRate: rate)
+                        decayMask.withUnsafeBufferPointer { mask in
+                            adam.update(parameters.pointer, gradients: total, count: parameterCount, learningRate: rate,
+                                        decay: options.weightDecay, decayMask: mask.baseAddress)
+                        }
                         step += 1
                         for t in 0..<threads { lossSum += shareLoss[t]; correct += shareCorrect[t] }
                         seen += size

@@ -85,10 +85,12 @@ final class TrainingNetwork: @unchecked Sendable {
         return layers.last!.output
     }
 
-    /// Softmax cross-entropy of the last forward pass: returns the summed loss and the number of
-    /// correct predictions; stores `(p − onehot) · scale` as the gradient for `backward`.
-    func loss(labels: UnsafePointer<Int32>, batch: Int, scale: Float) -> (loss: Double, correct: Int) {
+    /// Softmax cross-entropy of the last forward pass against targets smoothed by `smoothing`
+    /// (`(1 − ε)·onehot + ε/classes`; 0 is the plain one-hot loss): returns the summed loss and the
+    /// number of correct predictions; stores `(p − target) · scale` as the gradient for `backward`.
+    func loss(labels: UnsafePointer<Int32>, batch: Int, scale: Float, smoothing: Float = 0) -> (loss: Double, correct: Int) {
         let logits = layers.last!.output
+        let spread = smoothing / Float(classes), peak = 1 - smoothing
         var total = 0.0, correct = 0
         for n in 0..<batch {
             let row = logits + n * classes, grad = logitGradient.pointer + n * classes
@@ -96,13 +98,33 @@ final class TrainingNetwork: @unchecked Sendable {
             for j in 1..<classes where row[j] > row[best] { best = j }
             let label = Int(labels[n])
             if best == label { correct += 1 }
-            var sum: Float = 0
-            for j in 0..<classes { grad[j] = exp(row[j] - row[best]); sum += grad[j] }
-            total += Double(log(sum) - (row[label] - row[best]))
-            for j in 0..<classes { grad[j] = grad[j] / sum * scale }
-            grad[label] -= scale
+            var sum: Float = 0, logitSum: Float = 0
+            for j in 0..<classes { grad[j] = exp(row[j] - row[best]); sum += grad[j]; logitSum += row[j] - row[best] }
+            let labelTerm = peak * (row[label] - row[best]) + spread * logitSum
+            total += Double(log(sum) - labelTerm)
+            for j in 0..<classes { grad[j] = (grad[j] / sum - spread) * scale }
+            grad[label] -= peak * scale
         }
         return (total, correct)
+    }
+
+    /// 1 for each parameter that weight decay applies to (convolution kernels and weight
+    /// matrices), 0 for biases, LayerNorm gains and offsets and position embeddings, which
+    /// decay would only pull toward zero without regularising anything.
+    func weightDecayMask(architecture: Architecture) -> [Float] {
+        precondition(parameterCount < 1 << 24, "parameter indices must be exact in Float")
+        let probe = FloatBuffer(count: parameterCount)
+        for i in 0..<parameterCount { probe.pointer[i] = Float(i) }
+        let embeddings = Set(architecture.layers.compactMap { layer -> String? in
+            if case let .positionEmbedding(name) = layer { return name }
+            return nil
+        })
+        var mask = [Float](repeating: 0, count: parameterCount)
+        for (name, tensor) in export(probe.pointer) where tensor.shape.count >= 2 && !embeddings.contains(name) {
+            guard case let .float32(indices) = tensor.elements else { continue }
+            for index in indices { mask[Int(index)] = 1 }
+        }
+        return mask
     }
 
     /// Backpropagates the gradient stored by `loss`, adding into `gradients`.

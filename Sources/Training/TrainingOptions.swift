@@ -20,13 +20,17 @@ public struct TrainingOptions: Sendable, Equatable {
     public var threads: Int
     /// Random shifts and mirroring of the training images; off by default.
     public var augmentation: ImageAugmentation
+    /// Label smoothing ε of the training loss (targets `(1 − ε)·onehot + ε/classes`); 0 = off.
+    public var labelSmoothing: Float
+    /// Decoupled (AdamW) weight decay on kernels and weight matrices; 0 = off.
+    public var weightDecay: Float
 
     public init(epochs: Int, batchSize: Int = 64, learningRate: Float = 1e-3, schedule: Schedule = .cosine,
                 warmupEpochs: Double = 0, seed: UInt64 = 1, threads: Int = 2,
-                augmentation: ImageAugmentation = ImageAugmentation()) {
+                augmentation: ImageAugmentation = ImageAugmentation(), labelSmoothing: Float = 0, weightDecay: Float = 0) {
         self.epochs = epochs; self.batchSize = batchSize; self.learningRate = learningRate
         self.schedule = schedule; self.warmupEpochs = warmupEpochs; self.seed = seed; self.threads = threads
-        self.augmentation = augmentation
+        self.augmentation = augmentation; self.labelSmoothing = labelSmoothing; self.weightDecay = weightDecay
     }
 
     /// The learning rate at `step` (0-based) of `totalSteps`.

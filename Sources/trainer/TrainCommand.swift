@@ -44,6 +44,12 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Mirror half of the training images left to right (seeded, per epoch).")
     var mirror = false
 
+    @Option(name: .customLong("label-smoothing"), help: "Label smoothing ε of the training loss (0 = off).")
+    var labelSmoothing: Float = 0
+
+    @Option(name: .customLong("weight-decay"), help: "Decoupled (AdamW) weight decay on kernels and weight matrices (0 = off).")
+    var weightDecay: Float = 0
+
     @Option(name: .customLong("train-limit"), help: "Use only the first N training images (quick runs).")
     var trainLimit: Int?
 
@@ -72,13 +78,16 @@ struct TrainCommand: ParsableCommand {
         if let testLimit { test = test.prefix(testLimit) }
         let options = TrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: learningRate,
                                       schedule: schedule, warmupEpochs: warmup, seed: seed, threads: threads,
-                                      augmentation: ImageAugmentation(maxShift: shift, mirror: mirror))
+                                      augmentation: ImageAugmentation(maxShift: shift, mirror: mirror),
+                                      labelSmoothing: labelSmoothing, weightDecay: weightDecay)
         let start = try initialWeights.map { try ModelFile.read(path: $0).weights }
         let trainer = try Trainer(architecture: arch, options: options, initialWeights: start)
         let display = ProgressDisplay(epochs: epochs)
         display.line("training \(architecture.arch.rawValue): \(trainer.parameterCount) parameters, \(train.count) images, "
                      + "batch \(batchSize), \(threads) thread(s), \(schedule.rawValue) lr \(learningRate), seed \(seed)"
-                     + (options.augmentation.isEnabled ? ", shift ±\(shift) px\(mirror ? ", mirror" : "")" : ""))
+                     + (options.augmentation.isEnabled ? ", shift ±\(shift) px\(mirror ? ", mirror" : "")" : "")
+                     + (labelSmoothing > 0 ? ", label smoothing \(labelSmoothing)" : "")
+                     + (weightDecay > 0 ? ", weight decay \(weightDecay)" : ""))
         var history: [EpochRecord] = []
         let commandLine = (["trainer"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         var evaluation = trainer.evaluate(test)

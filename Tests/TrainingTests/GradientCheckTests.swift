@@ -21,9 +21,31 @@ import Training
 
     @Test(arguments: 0..<small.count)
     func parameterAndInputGradientsMatchFiniteDifferences(case index: Int) throws {
+        try checkGradients(case: index, labelSmoothing: 0)
+    }
+
+    @Test func labelSmoothedLossGradientsMatchFiniteDifferences() throws {
+        try checkGradients(case: 1, labelSmoothing: 0.2)
+    }
+
+    @Test func labelSmoothingRaisesTheLossOfAConfidentCorrectPrediction() throws {
+        let architecture = Architecture(inputShape: [2], layers: [.dense(Dense(name: "d", outFeatures: 3)), .softmax(name: "s")])
+        let plain = try GradientProbe(architecture: architecture, batch: 1, seed: 1)
+        let smoothed = try GradientProbe(architecture: architecture, batch: 1, seed: 1, labelSmoothing: 0.3)
+        for probe in [plain, smoothed] {
+            for i in 0..<probe.parameterCount { probe.setParameter(i, 0) }
+            probe.setParameter(0, 20)  // logit 0 = 20 · x0, the others 0: near-certain class 0
+        }
+        let input: [Float] = [1, 0]
+        #expect(plain.loss(input: input, labels: [0]) < 1e-6)
+        // With p ≈ onehot the smoothed loss is ε(K−1)/K · 20 (the logit gap) plus O(e^-20).
+        #expect(abs(smoothed.loss(input: input, labels: [0]) - 0.3 * 2 / 3 * 20) < 1e-3)
+    }
+
+    private func checkGradients(case index: Int, labelSmoothing: Float) throws {
         let (label, architecture) = Self.small[index]
         let batch = 3
-        let probe = try GradientProbe(architecture: architecture, batch: batch, seed: 11)
+        let probe = try GradientProbe(architecture: architecture, batch: batch, seed: 11, labelSmoothing: labelSmoothing)
         var random = SeededRandom(seed: 5)
         let input = (0..<probe.inputCount).map { _ in Float(random.next() % 1000) / 1000 }
         let classes = try architecture.outputShape().reduce(1, *)

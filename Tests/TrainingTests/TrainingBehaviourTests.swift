@@ -56,6 +56,38 @@ import Training
         }
     }
 
+    @Test func weightDecayShrinksKernelsAndWeightMatricesOnly() throws {
+        let data = try Self.subset(.train, 64)
+        let architecture = Architecture.attention(width: 8, blocks: 1, heads: 2, mlpHidden: 8)
+        let rate: Float = 0.01, decay: Float = 0.5
+        func trained(weightDecay: Float) throws -> [String: Tensor] {
+            let options = TrainingOptions(epochs: 1, learningRate: rate, schedule: .constant, seed: 4, threads: 1,
+                                          weightDecay: weightDecay)
+            let trainer = try Trainer(architecture: architecture, options: options)
+            _ = trainer.trainEpoch(data, epoch: 0)
+            return trainer.weights().tensors
+        }
+        let initial = try Trainer(architecture: architecture, options: TrainingOptions(epochs: 1, seed: 4, threads: 1))
+            .weights().tensors
+        let plain = try trained(weightDecay: 0), decayed = try trained(weightDecay: decay)
+        var decayedTensors: [String] = []
+        for (name, tensor) in initial {
+            guard case let .float32(w0) = tensor.elements, case let .float32(a) = plain[name]?.elements,
+                  case let .float32(b) = decayed[name]?.elements else {
+                Issue.record("tensor \(name) missing or not float32"); continue
+            }
+            let applies = tensor.shape.count >= 2 && name != "pos"
+            if applies { decayedTensors.append(name) }
+            for i in w0.indices {
+                // One step: the Adam part is the same in both runs; decay subtracts rate · decay · w0.
+                let expected = applies ? a[i] - rate * decay * w0[i] : a[i]
+                #expect(abs(b[i] - expected) <= 1e-6, "\(name)[\(i)]: \(b[i]), expected \(expected)")
+            }
+        }
+        #expect(Set(decayedTensors) == ["patch.weight", "block0.q.weight", "block0.k.weight", "block0.v.weight",
+                                        "block0.o.weight", "block0.mlp1.weight", "block0.mlp2.weight", "head.weight"])
+    }
+
     @Test func trainQuantizeAndEvaluateWithTheEngineEndToEnd() throws {
         let train = try Self.subset(.train, 2000), test = try Self.subset(.test, 500)
         let architecture = Architecture.cnn(channels: [8, 16, 16], hidden: 32)
