@@ -75,14 +75,15 @@ enum GELUF32: VectorFunctionF32 {
 @inline(__always)
 func mapRowsF32<F: VectorFunctionF32>(_ f: F.Type, rows: Int, columns: Int, x: UnsafeMutablePointer<Float>,
                                       stride: Int) {
+    let full = columns & ~7
     for r in 0..<rows {
         let row = x + r * stride
         var i = 0
-        while i + 8 <= columns {
+        while i < full {
             storeF32x8(F.callAsFunction(loadF32x8(row + i)), row + i)
-            i += 8
+            i &+= 8
         }
-        if i < columns { storeF32x8(F.callAsFunction(loadF32x8(row + i, count: columns - i)), row + i, count: columns - i) }
+        if full < columns { storeF32x8(F.callAsFunction(loadF32x8(row + full, count: columns - full)), row + full, count: columns - full) }
     }
 }
 

@@ -12,11 +12,19 @@ public func attentionHeadF32(tokens: Int, headWidth: Int, q: UnsafePointer<Float
                              scratch: UnsafeMutablePointer<Float>) {
     let keyColumns = roundUp16(tokens)
     let keysT = scratch
-    for d in 0..<headWidth {
-        let row = keysT + d * keyColumns
-        for j in 0..<tokens { row[j] = k[j * stride + d] }
-        for j in tokens..<keyColumns { row[j] = 0 }
+    // kᵀ a key at a time: eight of its values per vector load, each stored to its own row.
+    let wholeVectors = headWidth & ~7
+    for j in 0..<tokens {
+        let key = k + j * stride, column = keysT + j
+        var d = 0
+        while d < wholeVectors {
+            let values = loadF32x8(key + d), out = column + d * keyColumns
+            for lane in 0..<8 { out[lane * keyColumns] = values[lane] }
+            d &+= 8
+        }
+        while d < headWidth { column[d * keyColumns] = key[d]; d &+= 1 }
     }
+    for d in 0..<headWidth { (keysT + d * keyColumns + tokens).update(repeating: 0, count: keyColumns - tokens) }
     // The P·V tiles read 16 floats per row of v: in place when the head's columns are whole
     // vectors, else from a copy padded to 16.
     var values = v, valueStride = stride

@@ -14,21 +14,17 @@ public struct GEMMF32Epilogue: @unchecked Sendable {
     public static var identity: GEMMF32Epilogue { GEMMF32Epilogue() }
 }
 
-// A tile is finished in two parts: `storeRow` stores `acc [+ C] + bias` row by row (inline for
-// full 16-column rows, so bias-only epilogues cost a few instructions per row), then `activate`
-// applies the nonlinearity in place over the stored tile in one out-of-line call. Applying it to
-// the stored values gives the same bits as applying it before the store, and keeps the
-// nonlinearity's code (GELU, tanh, sigmoid) out of the micro-kernels.
+// A tile is finished in two parts: its rows are stored as `acc [+ C] + bias` (full 16-column rows
+// inline, so bias-only epilogues cost a few instructions per row and keep no call, hence no
+// accumulator spills, in the micro-kernels), then `activate` applies the nonlinearity in place over
+// the stored tile in one out-of-line call. Applying it to the stored values gives the same bits as
+// applying it before the store, and keeps the nonlinearity's code out of the micro-kernels.
 extension GEMMF32Epilogue {
-    /// Stores row `row` (absolute) of a tile without the activation: two 8-lane halves starting
-    /// at absolute column `column`, of which `columns` are valid.
+    /// Stores row `row` (absolute) of a tile without the activation: two 8-lane halves, all 16
+    /// columns valid, starting at absolute column `column`.
     @inline(__always)
-    func storeRow(_ lo: SIMD8<Float>, _ hi: SIMD8<Float>, row: Int, column: Int, columns: Int,
-                  c: UnsafeMutablePointer<Float>, accumulate: Bool) {
-        guard columns == 16 else {
-            storePartialRow(lo, hi, row: row, column: column, columns: columns, c: c, accumulate: accumulate)
-            return
-        }
+    func storeFullRow(_ lo: SIMD8<Float>, _ hi: SIMD8<Float>, row: Int, column: Int,
+                      c: UnsafeMutablePointer<Float>, accumulate: Bool) {
         var lo = lo, hi = hi
         if accumulate {
             lo += loadF32x8(c)
@@ -46,8 +42,8 @@ extension GEMMF32Epilogue {
         storeF32x8(hi, c + 8)
     }
 
-    /// `storeRow` for a row with fewer than 16 valid columns (the right edge of C).
-    @inline(never)
+    /// `storeFullRow` for a row with `columns` < 16 valid columns (the right edge of C).
+    @inline(__always)
     func storePartialRow(_ lo: SIMD8<Float>, _ hi: SIMD8<Float>, row: Int, column: Int, columns: Int,
                          c: UnsafeMutablePointer<Float>, accumulate: Bool) {
         var lo = lo, hi = hi
@@ -67,6 +63,13 @@ extension GEMMF32Epilogue {
         storeF32x8(hi, c + 8, count: columns - 8)
     }
 
+    /// Out-of-line `storePartialRow`, for the one-row kernels.
+    @inline(never)
+    func storeEdgeRow(_ lo: SIMD8<Float>, _ hi: SIMD8<Float>, row: Int, column: Int, columns: Int,
+                      c: UnsafeMutablePointer<Float>, accumulate: Bool) {
+        storePartialRow(lo, hi, row: row, column: column, columns: columns, c: c, accumulate: accumulate)
+    }
+
     /// Applies the activation in place to the `rows × columns` tile just stored at `c`.
     @inline(__always)
     func activate(c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int) {
@@ -74,11 +77,15 @@ extension GEMMF32Epilogue {
         activation.apply(rows: rows, columns: columns, x: c, stride: ldc)
     }
 
-    /// One finished row: `storeRow`, then the activation.
+    /// One finished row of a one-row kernel: stored, then the activation.
     @inline(__always)
     func store(_ lo: SIMD8<Float>, _ hi: SIMD8<Float>, row: Int, column: Int, columns: Int,
                c: UnsafeMutablePointer<Float>, accumulate: Bool) {
-        storeRow(lo, hi, row: row, column: column, columns: columns, c: c, accumulate: accumulate)
+        if columns == 16 {
+            storeFullRow(lo, hi, row: row, column: column, c: c, accumulate: accumulate)
+        } else {
+            storeEdgeRow(lo, hi, row: row, column: column, columns: columns, c: c, accumulate: accumulate)
+        }
         activate(c: c, ldc: 0, rows: 1, columns: columns)
     }
 }

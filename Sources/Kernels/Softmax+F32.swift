@@ -14,7 +14,7 @@ public func softmaxF32(rows: Int, columns: Int, x: UnsafeMutablePointer<Float>, 
         let last = overlapping ? loadF32x8(row + columns - 8) : loadF32x8(row + full, count: tail, fill: -.infinity)
         var maxV = tail > 0 ? last : SIMD8<Float>(repeating: -.infinity)
         var i = 0
-        while i < full { maxV = maxF32x8(maxV, loadF32x8(row + i)); i += 8 }
+        while i < full { maxV = maxF32x8(maxV, loadF32x8(row + i)); i &+= 8 }
         let shift = SIMD8<Float>(repeating: -horizontalMax(maxV) * scale)
         var sumV = SIMD8<Float>()
         i = 0
@@ -24,7 +24,7 @@ public func softmaxF32(rows: Int, columns: Int, x: UnsafeMutablePointer<Float>, 
             let e = expF32x8(z)
             storeF32x8(e, row + i)
             sumV += e
-            i += 8
+            i &+= 8
         }
         var lastExp = SIMD8<Float>()
         if tail > 0 {
@@ -40,7 +40,7 @@ public func softmaxF32(rows: Int, columns: Int, x: UnsafeMutablePointer<Float>, 
         }
         let inverse = SIMD8<Float>(repeating: 1 / horizontalSum(sumV))
         i = 0
-        while i < full { storeF32x8(loadF32x8(row + i) * inverse, row + i); i += 8 }
+        while i < full { storeF32x8(loadF32x8(row + i) * inverse, row + i); i &+= 8 }
         if overlapping {
             storeF32x8(lastExp * inverse, row + columns - 8)
         } else if tail > 0 {
