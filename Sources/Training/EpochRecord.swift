@@ -23,4 +23,19 @@ public struct EpochRecord: Sendable, Equatable {
         }
         return text
     }
+
+    /// Parses what `csv(_:)` writes; a line that does not have its seven numbers is an error naming it.
+    public static func records(fromCSV text: String) throws(TrainingError) -> [EpochRecord] {
+        var records: [EpochRecord] = []
+        for (index, line) in text.split(separator: "\n").enumerated() where index > 0 && !line.isEmpty {
+            let fields = line.split(separator: ",").compactMap { Double($0) }
+            guard fields.count == 7, let epoch = Int(exactly: fields[0]) else {
+                throw .invalidArgument("history line \(index + 1) is not 7 numbers (epoch first): \(line)")
+            }
+            records.append(EpochRecord(epoch: epoch, learningRate: fields[1], trainLoss: fields[2],
+                                       trainAccuracy: fields[3], testLoss: fields[4], testAccuracy: fields[5],
+                                       seconds: fields[6]))
+        }
+        return records
+    }
 }

@@ -17,6 +17,9 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Print one JSON line instead of the report.")
     var json = false
 
+    @Flag(help: "Also redraw <file>.svg: the loss and accuracy per epoch from <file>.history.csv and this evaluation's confusion matrix.")
+    var chart = false
+
     @Option(help: "Engine threads.")
     var threads: Int = 1
 
@@ -28,6 +31,12 @@ struct EvalCommand: ParsableCommand {
         let test = try FashionMNIST.load(.test, from: data)
         let engine = try Model(architecture: model.architecture, weights: model.weights, maxBatch: batch, threads: threads)
         let result = try Evaluation.of(engine, on: test)
+        if chart {
+            let history = try EpochRecord.records(fromCSV: String(contentsOfFile: file + ".history.csv", encoding: .utf8))
+            let svg = TrainingCharts.svg(title: "\(model.name) on Fashion-MNIST", history: history,
+                                         confusion: result.confusion, classNames: fashionMNISTClassNames)
+            try svg.write(toFile: file + ".svg", atomically: true, encoding: .utf8)
+        }
         if json {
             let name = model.name.replacingOccurrences(of: "\"", with: "")
             print(String(format: "{\"model\":\"%@\",\"precision\":\"%@\",\"accuracy\":%.4f,\"samples\":%d}",
