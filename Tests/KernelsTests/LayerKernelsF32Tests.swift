@@ -14,6 +14,24 @@ import Testing
         #expect(maxAbsDifference(actual, expected) <= 1e-6)
     }
 
+    /// Rows go four at a time when they hold a whole vector: every row count around a group, rows
+    /// `stride` apart with untouched gaps, and each row the same bits as when it is alone.
+    @Test(arguments: [1, 3, 4, 5, 7, 9], awkwardSizes + [8, 49])
+    func softmaxRowGroupsMatchReferenceAndSingleRows(rows: Int, columns: Int) {
+        var data = TestData(seed: UInt64(rows * 100 + columns))
+        let stride = columns + 3
+        let input = data.floats(rows * stride, in: -30, 30)
+        var actual = input, expected = input, single = input
+        softmaxF32(rows: rows, columns: columns, x: &actual, stride: stride, scale: 0.25)
+        softmaxF32Reference(rows: rows, columns: columns, x: &expected, stride: stride, scale: 0.25)
+        #expect(maxAbsDifference(actual, expected) <= 1e-6)
+        single.withUnsafeMutableBufferPointer { x in
+            for r in 0..<rows { softmaxF32(rows: 1, columns: columns, x: x.baseAddress! + r * stride, stride: stride, scale: 0.25) }
+        }
+        #expect(actual == single)
+        for r in 0..<rows { #expect(actual[r * stride + columns ..< r * stride + stride] == input[r * stride + columns ..< r * stride + stride]) }
+    }
+
     @Test(arguments: awkwardSizes + [64])
     func layerNormMatchesReference(columns: Int) {
         var data = TestData(seed: UInt64(columns) + 50)
