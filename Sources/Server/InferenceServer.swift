@@ -142,7 +142,9 @@ public final class InferenceServer: Sendable {
             }
             return channel.eventLoop.makeCompletedFuture {
                 let pipeline = channel.pipeline.syncOperations
-                try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
+                // Every response header is written by inferd itself from fixed names and numbers, so
+                // NIO's per-response header validation (a few % of a request's CPU) checks nothing.
+                try pipeline.configureHTTPServerPipeline(withErrorHandling: true, withOutboundHeaderValidation: false)
                 if let refusal {
                     try pipeline.addHandler(RefusingHandler(refusal))
                 } else {

@@ -1,67 +1,141 @@
-import FoundationEssentials
 import NIOCore
 
 /// The parts of a KServe v2 infer request body inferd reads: JSON tensors, or a JSON header
-/// followed by raw little-endian tensor bytes (Triton's binary tensor data extension).
-struct KServeInferRequest: Decodable {
-    struct Input: Decodable {
+/// followed by raw little-endian tensor bytes (Triton's binary tensor data extension). Read from a
+/// `JSONValue`; every mistake names the field, e.g. "field 'inputs.[0].shape' is not an array of integers".
+struct KServeInferRequest {
+    struct Input {
         var name: String
         var shape: [Int]
         var datatype: String
-        var parameters: [String: ParameterValue]?
-        var data: FlatFloats?
+        /// `parameters.binary_data_size` as sent (checked against the shape later).
+        var binaryDataSize: JSONValue?
+        var data: [Float]?
     }
 
-    struct Output: Decodable {
+    struct Output {
         var name: String
-        var parameters: [String: ParameterValue]?
+        var binaryData: Bool?
     }
 
     var id: String?
-    var parameters: [String: ParameterValue]?
+    var binaryDataOutput: Bool?
     var inputs: [Input]
     var outputs: [Output]?
-}
 
-/// A request parameter value: Triton parameters are booleans, integers or strings.
-enum ParameterValue: Decodable, Equatable {
-    case bool(Bool)
-    case int(Int)
-    case double(Double)
-    case string(String)
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Int.self) { self = .int(value) }
-        else if let value = try? container.decode(Double.self) { self = .double(value) }
-        else { self = .string(try container.decode(String.self)) }
-    }
-
-    var bool: Bool? { if case let .bool(value) = self { value } else { nil } }
-    var int: Int? { if case let .int(value) = self { value } else { nil } }
-}
-
-/// Tensor `data` as Triton accepts it: a flat array or arrays nested to any depth, in row-major order.
-struct FlatFloats: Decodable {
-    var values: [Float] = []
-
-    init(from decoder: any Decoder) throws {
-        var container = try decoder.unkeyedContainer()
-        values.reserveCapacity(container.count ?? 0)
-        try Self.append(&container, to: &values, depth: 0)
-    }
-
-    private static func append(_ container: inout any UnkeyedDecodingContainer, to values: inout [Float], depth: Int) throws {
-        guard depth < 16 else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "data nested deeper than 16 levels")
+    init(json: JSONValue) throws(RequestFieldError) {
+        guard case .object = json else { throw .init("expected an object at the top level, found \(json.typeName)") }
+        id = try Self.optional(json, "id", at: "id") { value, path throws(RequestFieldError) in try value.string(at: path) }
+        binaryDataOutput = try json["parameters"].flatMap { parameters throws(RequestFieldError) in
+            try Self.optional(parameters, "binary_data_output", at: "parameters.binary_data_output") { value, path throws(RequestFieldError) in
+                try value.bool(at: path)
+            }
         }
-        while !container.isAtEnd {
-            if let value = try? container.decode(Float.self) {
-                values.append(value)
-            } else {
-                var nested = try container.nestedUnkeyedContainer()
-                try append(&nested, to: &values, depth: depth + 1)
+        guard let inputs = json["inputs"] else { throw .init("missing field 'inputs' at the top level") }
+        self.inputs = try inputs.elements(at: "inputs") { input, path throws(RequestFieldError) in
+            try Input(json: input, at: path)
+        }
+        outputs = try json["outputs"].map { outputs throws(RequestFieldError) in
+            try outputs.elements(at: "outputs") { output, path throws(RequestFieldError) in
+                guard let name = output["name"] else { throw .init("missing field 'name' at '\(path)'") }
+                return Output(
+                    name: try name.string(at: path + ".name"),
+                    binaryData: try output["parameters"].flatMap { parameters throws(RequestFieldError) in
+                        try Self.optional(parameters, "binary_data", at: path + ".parameters.binary_data") { value, path throws(RequestFieldError) in
+                            try value.bool(at: path)
+                        }
+                    })
+            }
+        }
+    }
+
+    /// `object[key]` converted by `convert`; nil when absent or null (as `decodeIfPresent` treats them).
+    static func optional<T>(_ object: JSONValue, _ key: String, at path: String,
+                            _ convert: (JSONValue, String) throws(RequestFieldError) -> T) throws(RequestFieldError) -> T? {
+        guard let value = object[key] else { return nil }
+        if case .null = value { return nil }
+        return try convert(value, path)
+    }
+}
+
+extension KServeInferRequest.Input {
+    init(json: JSONValue, at path: String) throws(RequestFieldError) {
+        guard case .object = json else { throw .init("field '\(path)' is not an object") }
+        func required(_ key: String) throws(RequestFieldError) -> JSONValue {
+            guard let value = json[key] else { throw .init("missing field '\(key)' at '\(path)'") }
+            return value
+        }
+        name = try required("name").string(at: path + ".name")
+        shape = try required("shape").elements(at: path + ".shape") { value, path throws(RequestFieldError) in
+            try value.integer(at: path)
+        }
+        datatype = try required("datatype").string(at: path + ".datatype")
+        binaryDataSize = json["parameters"]?["binary_data_size"]
+        data = try KServeInferRequest.optional(json, "data", at: path + ".data") { value, path throws(RequestFieldError) in
+            var values: [Float] = []
+            try value.appendFloats(to: &values, at: path, depth: 0)
+            return values
+        }
+    }
+}
+
+/// A request field of the wrong kind, or missing: one line naming it.
+struct RequestFieldError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
+
+extension JSONValue {
+    /// A short rendering of a scalar for error messages (containers by their type name).
+    var shown: String {
+        switch self {
+        case .null: "null"
+        case let .bool(value): String(value)
+        case let .number(value): Int(exactly: value).map(String.init) ?? String(value)
+        case let .string(value): "\"\(value.prefix(64))\""
+        case .array, .object: typeName
+        }
+    }
+
+    func string(at path: String) throws(RequestFieldError) -> String {
+        guard case let .string(value) = self else { throw .init("field '\(path)' is \(typeName); expected a string") }
+        return value
+    }
+
+    func bool(at path: String) throws(RequestFieldError) -> Bool {
+        guard case let .bool(value) = self else { throw .init("field '\(path)' is \(typeName); expected a boolean") }
+        return value
+    }
+
+    func integer(at path: String) throws(RequestFieldError) -> Int {
+        guard case let .number(value) = self, let integer = Int(exactly: value) else {
+            throw .init("field '\(path)' is \(typeName); expected an integer")
+        }
+        return integer
+    }
+
+    func elements<T>(at path: String, _ convert: (JSONValue, String) throws(RequestFieldError) -> T) throws(RequestFieldError) -> [T] {
+        guard case let .array(elements) = self else { throw .init("field '\(path)' is \(typeName); expected an array") }
+        var result: [T] = []
+        result.reserveCapacity(elements.count)
+        for (index, element) in elements.enumerated() { result.append(try convert(element, "\(path).[\(index)]")) }
+        return result
+    }
+
+    /// Tensor `data` as Triton accepts it: a flat array or arrays nested to any depth (up to 16), in
+    /// row-major order; besides numbers, the strings "NaN", "Infinity" and "-Infinity".
+    func appendFloats(to values: inout [Float], at path: String, depth: Int) throws(RequestFieldError) {
+        guard case let .array(elements) = self else { throw .init("field '\(path)' is \(typeName); expected an array of numbers") }
+        guard depth < 16 else { throw .init("field '\(path)' is nested deeper than 16 levels") }
+        values.reserveCapacity(values.count + elements.count)
+        for (index, element) in elements.enumerated() {
+            switch element {
+            case let .number(value): values.append(Float(value))
+            case .string("NaN"): values.append(.nan)
+            case .string("Infinity"): values.append(.infinity)
+            case .string("-Infinity"): values.append(-.infinity)
+            case .array: try element.appendFloats(to: &values, at: "\(path).[\(index)]", depth: depth + 1)
+            default: throw .init("field '\(path).[\(index)]' is \(element.typeName); expected a number")
             }
         }
     }
@@ -76,13 +150,6 @@ struct ValidatedInferRequest {
 }
 
 enum KServeDecoding {
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        return decoder
-    }()
-
     /// Largest batch one request may carry.
     static let maxRequestBatch = 4096
 
@@ -100,11 +167,15 @@ enum KServeDecoding {
         }
         let request: KServeInferRequest
         do {
-            request = try body.readWithUnsafeReadableBytes { raw in
-                (jsonLength, try decoder.decode(KServeInferRequest.self, from: Data(UnsafeRawBufferPointer(rebasing: raw[0..<jsonLength]))))
+            let json = try body.withUnsafeReadableBytes { raw throws(JSONSyntaxError) in
+                try JSONValue.parse(UnsafeRawBufferPointer(rebasing: raw[0..<jsonLength]))
             }
-        } catch let error as DecodingError {
-            throw .badRequest("malformed JSON request: \(describe(error))")
+            body.moveReaderIndex(forwardBy: jsonLength)
+            request = try KServeInferRequest(json: json)
+        } catch let error as JSONSyntaxError {
+            throw .badRequest("malformed JSON request: \(error.description)")
+        } catch let error as RequestFieldError {
+            throw .badRequest("malformed JSON request: \(error.message)")
         } catch {
             throw .badRequest("malformed JSON request: \(error)")
         }
@@ -125,9 +196,9 @@ enum KServeDecoding {
         }
         let count = batch * model.inputCount
         var values: [Float]
-        if let size = input.parameters?["binary_data_size"] {
-            guard let bytes = size.int, bytes == count * 4 else {
-                throw .badRequest("input '\(input.name)' binary_data_size is \(size); shape \(input.shape) needs \(count * 4) bytes of FP32")
+        if let size = input.binaryDataSize {
+            guard case let .number(declared) = size, let bytes = Int(exactly: declared), bytes == count * 4 else {
+                throw .badRequest("input '\(input.name)' binary_data_size is \(size.shown); shape \(input.shape) needs \(count * 4) bytes of FP32")
             }
             guard body.readableBytes == bytes else {
                 throw .badRequest("binary tensor data is \(body.readableBytes) bytes after the JSON header; inputs declare \(bytes)")
@@ -142,13 +213,13 @@ enum KServeDecoding {
             guard let data = input.data else {
                 throw .badRequest("input '\(input.name)' has neither 'data' nor a binary_data_size parameter")
             }
-            guard data.values.count == count else {
-                throw .badRequest("input '\(input.name)' has \(data.values.count) elements; shape \(input.shape) needs \(count)")
+            guard data.count == count else {
+                throw .badRequest("input '\(input.name)' has \(data.count) elements; shape \(input.shape) needs \(count)")
             }
             guard body.readableBytes == 0 else {
                 throw .badRequest("\(body.readableBytes) bytes follow the JSON header, but no input declares binary_data_size")
             }
-            values = data.values
+            values = data
         }
         if let bad = values.firstIndex(where: { !$0.isFinite }) {
             throw .badRequest("input '\(input.name)' contains NaN or Inf at flat index \(bad); expected finite FP32 values")
@@ -158,27 +229,13 @@ enum KServeDecoding {
     }
 
     private static func wantsBinaryOutput(_ request: KServeInferRequest, model: ServedModel) throws(ServerError) -> Bool {
-        var binary = request.parameters?["binary_data_output"]?.bool ?? false
+        var binary = request.binaryDataOutput ?? false
         for output in request.outputs ?? [] {
             guard output.name == ServedModel.outputName else {
                 throw .badRequest("unknown output '\(output.name)'; model '\(model.name)' has output '\(ServedModel.outputName)'")
             }
-            if let flag = output.parameters?["binary_data"]?.bool { binary = flag }
+            if let flag = output.binaryData { binary = flag }
         }
         return binary
-    }
-
-    /// One line for a decoding error: what was wrong and where.
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ keys: [any CodingKey]) -> String {
-            keys.isEmpty ? "the top level" : "'" + keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") + "'"
-        }
-        switch error {
-        case let .keyNotFound(key, context): return "missing field '\(key.stringValue)' at \(path(context.codingPath))"
-        case let .typeMismatch(type, context): return "field \(path(context.codingPath)) is not of type \(type)"
-        case let .valueNotFound(type, context): return "field \(path(context.codingPath)) is null; expected \(type)"
-        case let .dataCorrupted(context): return "\(context.debugDescription) at \(path(context.codingPath))"
-        @unknown default: return "\(error)"
-        }
     }
 }

@@ -26,6 +26,12 @@ import Testing
 
         try expectError(client.post(infer, json: "{\"inputs\": [{"), 400, mentioning: ["malformed JSON"])
         try expectError(client.post(infer, json: "{}"), 400, mentioning: ["missing field 'inputs'"])
+        for broken in [#"{"inputs": [1,]}"#, #"{"inputs": 01}"#, #"{"inputs": ["\x"]}"#, #"[1] 2"#, #"{"inputs": [tru]}"#] {
+            try expectError(client.post(infer, json: broken), 400, mentioning: ["malformed JSON", "at byte"])
+        }
+        try expectError(client.post(infer, json: #"{"inputs": {}}"#), 400, mentioning: ["field 'inputs' is an object; expected an array"])
+        try expectError(client.post(infer, json: #"{"inputs":[{"name":"input","shape":[1,1.5],"datatype":"FP32"}]}"#),
+                        400, mentioning: ["field 'inputs.[0].shape.[1]' is a number; expected an integer"])
         try expectError(client.post(infer, json: """
             {"inputs":[{"name":"pixels","shape":[1,1,28,28],"datatype":"FP32","data":\(Self.image)}]}
             """), 400, mentioning: ["unknown input 'pixels'", "expects input 'input'"])

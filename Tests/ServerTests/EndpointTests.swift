@@ -59,6 +59,14 @@ import Testing
             """
         #expect(try client.post("/v2/models/mlp/infer", json: nested).status == 200)
 
+        // Whitespace, exponents and string escapes (surrogate pairs too) as any JSON writer may produce them.
+        let spelled = #"""
+            { "id" : "r\"1\u00e9\ud83d\ude00\n" , "inputs" : [ { "name" : "input", "shape" : [ 1E0, 4 ],
+              "datatype" : "FP32", "data" : [ 5e-1, 2.5E-1, -1.0, 2 ] } ] }
+            """#
+        let spelledReply = try json(client.post("/v2/models/mlp/infer", json: spelled))
+        #expect(spelledReply["id"] as? String == "r\"1é😀\n")
+
         let index = try #require(try JSONSerialization.jsonObject(with: Data(client.post("/v2/repository/index").body))
             as? [[String: Any]])
         #expect(index.map { $0["name"] as? String } == ["cnn", "mlp"])

@@ -1,0 +1,243 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A JSON document (RFC 8259) as read by `JSONValue.parse`. The infer path reads its small request
+/// header through this instead of `JSONDecoder`: the `Codable` machinery (generic containers,
+/// coding paths, a thrown error per `try?` probe) cost about as much per request as a third of
+/// the cnn's own run. Objects keep their members in document order; a repeated key answers with
+/// its last value, as `JSONDecoder` does.
+enum JSONValue {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([(key: String, value: JSONValue)])
+
+    /// Deepest nesting of arrays and objects accepted.
+    static let maxDepth = 64
+
+    /// Parses `bytes` as one JSON value with nothing but whitespace around it.
+    static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) -> JSONValue {
+        var reader = JSONReader(bytes: bytes)
+        let value = try reader.value(depth: 0)
+        reader.skipWhitespace()
+        guard reader.offset == bytes.count else { throw reader.unexpected() }
+        return value
+    }
+
+    /// The member `key` of an object (the last one of that name); nil for a missing key or a non-object.
+    subscript(key: String) -> JSONValue? {
+        guard case let .object(members) = self else { return nil }
+        return members.last { $0.key == key }?.value
+    }
+
+    /// The name of this value's JSON type, for error messages.
+    var typeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .number: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+}
+
+/// Why a body is not JSON: what was found and at which byte offset.
+struct JSONSyntaxError: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// A cursor over the bytes of one document.
+private struct JSONReader {
+    let bytes: UnsafeRawBufferPointer
+    var offset = 0
+
+    init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    mutating func skipWhitespace() {
+        while offset < bytes.count {
+            switch bytes[offset] {
+            case 0x20, 0x09, 0x0A, 0x0D: offset += 1
+            default: return
+            }
+        }
+    }
+
+    func unexpected() -> JSONSyntaxError {
+        guard offset < bytes.count else { return JSONSyntaxError(description: "unexpected end of input at byte \(offset)") }
+        let byte = bytes[offset]
+        let shown = (0x21..<0x7F).contains(byte) ? "'\(Character(UnicodeScalar(byte)))'" : "byte 0x\(String(byte, radix: 16))"
+        return JSONSyntaxError(description: "unexpected \(shown) at byte \(offset)")
+    }
+
+    mutating func value(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+        skipWhitespace()
+        guard offset < bytes.count else { throw unexpected() }
+        switch bytes[offset] {
+        case UInt8(ascii: "{"): return try object(depth: depth + 1)
+        case UInt8(ascii: "["): return try array(depth: depth + 1)
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        default: return .number(try number())
+        }
+    }
+
+    private mutating func object(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+        guard depth <= JSONValue.maxDepth else { throw JSONSyntaxError(description: "nested deeper than \(JSONValue.maxDepth) levels at byte \(offset)") }
+        offset += 1
+        var members: [(key: String, value: JSONValue)] = []
+        skipWhitespace()
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: "}") {
+            offset += 1
+            return .object(members)
+        }
+        while true {
+            skipWhitespace()
+            guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { throw unexpected() }
+            let key = try string()
+            skipWhitespace()
+            guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else { throw unexpected() }
+            offset += 1
+            members.append((key, try value(depth: depth)))
+            skipWhitespace()
+            guard offset < bytes.count else { throw unexpected() }
+            if bytes[offset] == UInt8(ascii: ",") { offset += 1; continue }
+            guard bytes[offset] == UInt8(ascii: "}") else { throw unexpected() }
+            offset += 1
+            return .object(members)
+        }
+    }
+
+    private mutating func array(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+        guard depth <= JSONValue.maxDepth else { throw JSONSyntaxError(description: "nested deeper than \(JSONValue.maxDepth) levels at byte \(offset)") }
+        offset += 1
+        var elements: [JSONValue] = []
+        skipWhitespace()
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: "]") {
+            offset += 1
+            return .array(elements)
+        }
+        while true {
+            elements.append(try value(depth: depth))
+            skipWhitespace()
+            guard offset < bytes.count else { throw unexpected() }
+            if bytes[offset] == UInt8(ascii: ",") { offset += 1; continue }
+            guard bytes[offset] == UInt8(ascii: "]") else { throw unexpected() }
+            offset += 1
+            return .array(elements)
+        }
+    }
+
+    private mutating func literal(_ word: StaticString) throws(JSONSyntaxError) {
+        let count = word.utf8CodeUnitCount
+        guard bytes.count - offset >= count,
+              memcmp(bytes.baseAddress! + offset, word.utf8Start, count) == 0 else { throw unexpected() }
+        offset += count
+    }
+
+    /// A number by the JSON grammar, converted by `strtod` (correctly rounded).
+    private mutating func number() throws(JSONSyntaxError) -> Double {
+        let start = offset
+        func digits(_ reader: inout JSONReader) -> Int {
+            let first = reader.offset
+            while reader.offset < reader.bytes.count, (0x30...0x39).contains(reader.bytes[reader.offset]) { reader.offset += 1 }
+            return reader.offset - first
+        }
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: "-") { offset += 1 }
+        let integerStart = offset
+        let integerDigits = digits(&self)
+        guard integerDigits > 0, integerDigits == 1 || bytes[integerStart] != UInt8(ascii: "0") else {
+            offset = integerDigits > 0 ? integerStart + 1 : integerStart
+            throw unexpected()
+        }
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: ".") {
+            offset += 1
+            guard digits(&self) > 0 else { throw unexpected() }
+        }
+        if offset < bytes.count, bytes[offset] | 0x20 == UInt8(ascii: "e") {
+            offset += 1
+            if offset < bytes.count, bytes[offset] == UInt8(ascii: "+") || bytes[offset] == UInt8(ascii: "-") { offset += 1 }
+            guard digits(&self) > 0 else { throw unexpected() }
+        }
+        let length = offset - start
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { text in
+            UnsafeMutableRawBufferPointer(text).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[start..<offset]))
+            text[length] = 0
+            return strtod(text.baseAddress!, nil)
+        }
+    }
+
+    /// A string with its escapes resolved (`\uXXXX` including surrogate pairs).
+    private mutating func string() throws(JSONSyntaxError) -> String {
+        offset += 1
+        let start = offset
+        while offset < bytes.count, bytes[offset] != UInt8(ascii: "\""), bytes[offset] != UInt8(ascii: "\\"), bytes[offset] >= 0x20 {
+            offset += 1
+        }
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") {
+            defer { offset += 1 }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
+        }
+        var scalars = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<offset]))
+        while true {
+            guard offset < bytes.count, bytes[offset] >= 0x20 else { throw unexpected() }
+            let byte = bytes[offset]
+            offset += 1
+            if byte == UInt8(ascii: "\"") { return String(decoding: scalars, as: UTF8.self) }
+            guard byte == UInt8(ascii: "\\") else { scalars.append(byte); continue }
+            guard offset < bytes.count else { throw unexpected() }
+            let escape = bytes[offset]
+            offset += 1
+            switch escape {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scalars.append(escape)
+            case UInt8(ascii: "b"): scalars.append(0x08)
+            case UInt8(ascii: "f"): scalars.append(0x0C)
+            case UInt8(ascii: "n"): scalars.append(0x0A)
+            case UInt8(ascii: "r"): scalars.append(0x0D)
+            case UInt8(ascii: "t"): scalars.append(0x09)
+            case UInt8(ascii: "u"):
+                var code = try hex4()
+                if (0xD800..<0xDC00).contains(code), bytes.count - offset >= 6, bytes[offset] == UInt8(ascii: "\\"),
+                   bytes[offset + 1] == UInt8(ascii: "u") {
+                    offset += 2
+                    let low = try hex4()
+                    guard (0xDC00..<0xE000).contains(low) else { offset -= 6; throw unexpected() }
+                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                }
+                scalars.append(contentsOf: String(UnicodeScalar(code) ?? "\u{FFFD}").utf8)
+            default:
+                offset -= 1
+                throw unexpected()
+            }
+        }
+    }
+
+    private mutating func hex4() throws(JSONSyntaxError) -> UInt32 {
+        var code: UInt32 = 0
+        for _ in 0..<4 {
+            guard offset < bytes.count, let digit = hexDigit(bytes[offset]) else { throw unexpected() }
+            code = code << 4 | digit
+            offset += 1
+        }
+        return code
+    }
+
+    private func hexDigit(_ byte: UInt8) -> UInt32? {
+        switch byte {
+        case 0x30...0x39: UInt32(byte - 0x30)
+        case 0x41...0x46: UInt32(byte - 0x41 + 10)
+        case 0x61...0x66: UInt32(byte - 0x61 + 10)
+        default: nil
+        }
+    }
+}
