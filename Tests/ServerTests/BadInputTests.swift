@@ -103,6 +103,13 @@ import Testing
         #expect(third.header("retry-after") == "1")
         #expect(third.text.contains("connection limit of 2"))
         #expect(try first.get("/v2/health/live").status == 200)
+
+        // A refused peer that sends nothing is closed on the daemon's own initiative, within the grace.
+        let silent = try RawConnection(path: daemon.socketPath)
+        let opened = ContinuousClock.now
+        #expect(silent.readAll(timeoutSeconds: 10).isEmpty)
+        #expect(ContinuousClock.now - opened < .seconds(5), "a silent refused connection is closed after about 1 s")
+        #expect(try second.get("/v2/health/live").status == 200)
     }
 
     @Test func peersOutsideTheAllowlistAreRefused() throws {
