@@ -38,14 +38,23 @@ extension ServerConfiguration {
         }
         for key in table.keys {
             guard let value = table[key] else { continue }
-            do throws(ServerError) { try set(key.replacingUnderscores, ConfigValue(key: key, value: value)) } catch {
+            do throws(ServerError) { try set(key.replacingUnderscores, TOMLConfigValue(key: key, value: value), spelled: key) } catch {
                 let why = if case let .invalidConfiguration(why) = error { why } else { error.description }
                 throw .invalidConfiguration("\(source):\(Self.line(of: key, in: text)): \(why)")
             }
         }
     }
 
-    private mutating func set(_ key: String, _ value: ConfigValue) throws(ServerError) {
+    /// Overrides knobs by their flag names (`"workers"`, `"allow-uid"`, ...); nil leaves a knob as it
+    /// is. `inferd` applies its flags through this after the config file, so flags and config keys
+    /// share one name-to-knob table and flags win.
+    public mutating func apply(flags: KeyValuePairs<String, FlagValue?>) throws(ServerError) {
+        for (name, value) in flags {
+            if let value { try set(name, value) }
+        }
+    }
+
+    private mutating func set(_ key: String, _ value: some ConfigValue, spelled: String? = nil) throws(ServerError) {
         switch key {
         case "socket": socketPath = try value.string()
         case "models": modelsDirectory = try value.string()
@@ -62,7 +71,7 @@ extension ServerConfiguration {
         case "request-timeout": requestTimeoutSeconds = try value.int()
         case "drain-timeout": drainTimeoutSeconds = try value.int()
         case "trusted-keys": trustedKeyFiles = try value.strings()
-        default: throw .invalidConfiguration("unknown key '\(value.key)'")
+        default: throw .invalidConfiguration("unknown key '\(spelled ?? key)'")
         }
     }
 
@@ -79,8 +88,50 @@ extension ServerConfiguration {
     }
 }
 
-/// One parsed value with the key it was given under, converted to the type that key needs.
-private struct ConfigValue {
+/// A knob's value as a flag gives it (already typed by the argument parser).
+public enum FlagValue: Sendable {
+    case string(String)
+    case integer(Int)
+    case ids([UInt32])
+    case strings([String])
+}
+
+/// A value for one knob, converted to the type that knob needs or refused naming what was expected.
+private protocol ConfigValue {
+    func string() throws(ServerError) -> String
+    func int() throws(ServerError) -> Int
+    func strings() throws(ServerError) -> [String]
+    func ids() throws(ServerError) -> [UInt32]
+}
+
+extension FlagValue: ConfigValue {
+    fileprivate func string() throws(ServerError) -> String {
+        guard case let .string(value) = self else { throw mismatch("a string") }
+        return value
+    }
+
+    fileprivate func int() throws(ServerError) -> Int {
+        guard case let .integer(value) = self else { throw mismatch("an integer") }
+        return value
+    }
+
+    fileprivate func strings() throws(ServerError) -> [String] {
+        guard case let .strings(value) = self else { throw mismatch("a list of strings") }
+        return value
+    }
+
+    fileprivate func ids() throws(ServerError) -> [UInt32] {
+        guard case let .ids(value) = self else { throw mismatch("a list of ids") }
+        return value
+    }
+
+    private func mismatch(_ expected: String) -> ServerError {
+        .invalidConfiguration("flag value \(self) is not \(expected)")
+    }
+}
+
+/// One parsed TOML value with the key it was given under.
+private struct TOMLConfigValue: ConfigValue {
     let key: String
     let value: any TOMLValueConvertible
 

@@ -56,22 +56,18 @@ struct InferdCommand: ParsableCommand {
     func resolvedConfiguration() throws(ServerError) -> ServerConfiguration {
         var c = ServerConfiguration()
         if let config { try c.apply(configFile: config) }
-        if let socket { c.socketPath = socket }
-        if let models { c.modelsDirectory = models }
-        if let workers { c.workers = workers }
-        if let maxBatch { c.maxBatch = maxBatch }
-        if let batchDelayMicroseconds { c.batchDelayMicroseconds = batchDelayMicroseconds }
-        if let queueDepth { c.queueDepth = queueDepth }
-        if let maxBody { c.maxBodyBytes = maxBody }
-        if let maxConnections { c.maxConnections = maxConnections }
-        if let socketGroup { c.socketGroup = socketGroup }
-        if !allowUIDs.isEmpty { c.allowUIDs = allowUIDs }
-        if !allowGIDs.isEmpty { c.allowGIDs = allowGIDs }
-        if let idleTimeout { c.idleTimeoutSeconds = idleTimeout }
-        if let requestTimeout { c.requestTimeoutSeconds = requestTimeout }
-        if let drainTimeout { c.drainTimeoutSeconds = drainTimeout }
+        try c.apply(flags: [
+            "socket": socket.map(FlagValue.string), "models": models.map(FlagValue.string),
+            "workers": workers.map(FlagValue.integer), "max-batch": maxBatch.map(FlagValue.integer),
+            "batch-delay-us": batchDelayMicroseconds.map(FlagValue.integer), "queue-depth": queueDepth.map(FlagValue.integer),
+            "max-body": maxBody.map(FlagValue.integer), "max-connections": maxConnections.map(FlagValue.integer),
+            "socket-group": socketGroup.map(FlagValue.string),
+            "allow-uid": allowUIDs.isEmpty ? nil : .ids(allowUIDs), "allow-gid": allowGIDs.isEmpty ? nil : .ids(allowGIDs),
+            "idle-timeout": idleTimeout.map(FlagValue.integer), "request-timeout": requestTimeout.map(FlagValue.integer),
+            "drain-timeout": drainTimeout.map(FlagValue.integer),
+            "trusted-keys": trustedKeys.isEmpty ? nil : .strings(trustedKeys),
+        ])
         if testHooks { c.testHooks = true }
-        if !trustedKeys.isEmpty { c.trustedKeyFiles = trustedKeys }
         try c.validate()
         return c
     }
