@@ -80,8 +80,17 @@ final class QuantizedLinear {
     private func multiply(rows: Int, y: UnsafeMutablePointer<Float>, ldy: Int,
                           activation: ActivationF32, accumulate: Bool) {
         gemmS8(left: left, right: right, rows: rows, c: accumulators, ldc: outputs)
+        // GELU, tanh and sigmoid run as a separate in-place pass (the same vector functions, so the
+        // same bits): inside the dequantization loop they compiled to 128-bit halves behind a
+        // per-vector switch, which made attn int8's GELU layer cost more than the FP32 one.
+        let separate: Bool
+        switch activation {
+        case .none, .relu: separate = false
+        case .sigmoid, .tanh, .gelu: separate = true
+        }
         dequantizeColumnsF32(rows: rows, columns: outputs, acc: accumulators, ldacc: outputs, scale: columnScale.pointer,
-                             bias: bias.map { UnsafePointer($0.pointer) }, activation: activation,
+                             bias: bias.map { UnsafePointer($0.pointer) }, activation: separate ? .none : activation,
                              accumulate: accumulate, y: y, ldy: ldy)
+        if separate { activation.apply(rows: rows, columns: outputs, x: y, stride: ldy) }
     }
 }
