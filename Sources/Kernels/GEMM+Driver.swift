@@ -18,12 +18,10 @@ public func gemmF32Packed(m: Int, n: Int, k: Int,
 
 /// `C[m×n] = epilogue(A·B [+ C])` with A as plain rows (`A[i][p] = a[i·lda + p]`) and B pre-packed.
 /// A is read in place: by the one-row kernel for m ≤ 2, otherwise by `gemmF32_6x16_rowsA` tiles
-/// with `gemmF32_1x64_rowsA` for a last one or two rows.
-/// `workspace` is no longer used and kept for source compatibility.
+/// with `gemmF32_1x64_rowsA` for a last one or two rows. Needs no workspace.
 public func gemmF32(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
                     packedB: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
-                    accumulate: Bool = false, epilogue: GEMMF32Epilogue = .identity,
-                    workspace: UnsafeMutablePointer<Float>) {
+                    accumulate: Bool = false, epilogue: GEMMF32Epilogue = .identity) {
     if m <= 2 {
         for i in 0..<m {
             var j0 = 0
@@ -91,17 +89,15 @@ func forEachTileF32(m: Int, n: Int, k: Int, accumulate: Bool, epilogue: GEMMF32E
 
 /// Optimized single-precision GEMM with the signature of `gemmF32Reference`:
 /// `C[m×n] = A[m×k] · B[k×n] (+ C if accumulate)`, row-major, unpacked operands. Packs both
-/// operands into a temporary buffer per call (use the packed forms to avoid that on hot paths).
+/// B into a temporary buffer per call (use the packed-B form to avoid that on hot paths).
 public func gemmF32(m: Int, n: Int, k: Int,
                     a: UnsafePointer<Float>, lda: Int,
                     b: UnsafePointer<Float>, ldb: Int,
                     c: UnsafeMutablePointer<Float>, ldc: Int,
                     accumulate: Bool = false) {
     guard m > 0, n > 0 else { return }
-    let sizeA = gemmF32PackedASize(m: m, k: k), sizeB = gemmF32PackedBSize(k: k, n: n)
-    let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(sizeA + sizeB, 1))
+    let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(gemmF32PackedBSize(k: k, n: n), 1))
     defer { buffer.deallocate() }
     packBF32(k: k, n: n, b: b, rowStride: ldb, columnStride: 1, into: buffer)
-    gemmF32(m: m, n: n, k: k, a: a, lda: lda, packedB: buffer, c: c, ldc: ldc,
-            accumulate: accumulate, workspace: buffer + sizeB)
+    gemmF32(m: m, n: n, k: k, a: a, lda: lda, packedB: buffer, c: c, ldc: ldc, accumulate: accumulate)
 }

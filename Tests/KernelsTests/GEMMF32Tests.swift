@@ -40,7 +40,6 @@ import Testing
             let a = data.floats(m * k), w = data.floats(k * n), bias = data.floats(n)
             var packed = [Float](repeating: .nan, count: gemmF32PackedBSize(k: k, n: n))
             packBF32(k: k, n: n, b: w, rowStride: n, columnStride: 1, into: &packed)
-            var workspace = [Float](repeating: .nan, count: gemmF32PackedASize(m: m, k: k))
             for activation in [ActivationF32.none, .relu, .gelu] {
                 var expected = [Float](repeating: 0, count: m * n)
                 gemmF32Reference(m: m, n: n, k: k, a: a, lda: k, b: w, ldb: n, c: &expected, ldc: n)
@@ -48,8 +47,7 @@ import Testing
                 var actual = [Float](repeating: .nan, count: m * n)
                 bias.withUnsafeBufferPointer { biasPointer in
                     gemmF32(m: m, n: n, k: k, a: a, lda: k, packedB: packed, c: &actual, ldc: n,
-                            epilogue: GEMMF32Epilogue(columnBias: biasPointer.baseAddress, activation: activation),
-                            workspace: &workspace)
+                            epilogue: GEMMF32Epilogue(columnBias: biasPointer.baseAddress, activation: activation))
                 }
                 #expect(maxAbsDifference(actual, expected) <= Self.tolerance(k: k) + 1e-6, "m \(m) n \(n) k \(k) \(activation)")
             }
@@ -114,14 +112,11 @@ import Testing
         let a = data.floats(whole * k), w = data.floats(k * n), bias = data.floats(n)
         var packed = [Float](repeating: 0, count: gemmF32PackedBSize(k: k, n: n))
         packBF32(k: k, n: n, b: w, rowStride: n, columnStride: 1, into: &packed)
-        var workspace = [Float](repeating: 0, count: gemmF32PackedASize(m: whole, k: k))
         var tiled = [Float](repeating: 0, count: whole * n), mixed = [Float](repeating: 0, count: m * n)
         bias.withUnsafeBufferPointer { bias in
             let epilogue = GEMMF32Epilogue(columnBias: bias.baseAddress, activation: .relu)
-            gemmF32(m: whole, n: n, k: k, a: a, lda: k, packedB: packed, c: &tiled, ldc: n, epilogue: epilogue,
-                    workspace: &workspace)
-            gemmF32(m: m, n: n, k: k, a: a, lda: k, packedB: packed, c: &mixed, ldc: n, epilogue: epilogue,
-                    workspace: &workspace)
+            gemmF32(m: whole, n: n, k: k, a: a, lda: k, packedB: packed, c: &tiled, ldc: n, epilogue: epilogue)
+            gemmF32(m: m, n: n, k: k, a: a, lda: k, packedB: packed, c: &mixed, ldc: n, epilogue: epilogue)
         }
         #expect(Array(tiled[0..<m * n]) == mixed)
     }

@@ -7,18 +7,16 @@ final class DenseStep: Step {
     private let weights: PackedWeights
     private let activation: ActivationF32
     private let rowsPerSample: Int
-    private let workspace: FloatBuffer
 
-    init(point: ActivationPoint, weights: PackedWeights, rowsPerSample: Int, activation: ActivationF32, capacity: Int) {
+    init(point: ActivationPoint, weights: PackedWeights, rowsPerSample: Int, activation: ActivationF32) {
         self.point = point
         self.weights = weights
         self.activation = activation
         self.rowsPerSample = rowsPerSample
         outputCount = rowsPerSample * weights.outputs
-        workspace = FloatBuffer(count: weights.workspaceSize(rows: capacity * rowsPerSample))
     }
 
     func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, observe: ActivationObserver) {
-        weights.apply(rows: batch * rowsPerSample, x: x, y: y, activation: activation, workspace: workspace.pointer)
+        weights.apply(rows: batch * rowsPerSample, x: x, y: y, activation: activation)
     }
 }

@@ -20,7 +20,7 @@ final class EncoderBlockStep: Step {
     private let q: FloatBuffer, k: FloatBuffer, v: FloatBuffer
     private let context: FloatBuffer, attention: FloatBuffer, residual: FloatBuffer, normB: FloatBuffer
     private let hiddenValues: FloatBuffer, mlpOut: FloatBuffer
-    private let packA: FloatBuffer, headScratch: FloatBuffer
+    private let headScratch: FloatBuffer
     /// The buffers behind `internalPoints`, in the same order.
     private let internalValues: [FloatBuffer]
 
@@ -56,7 +56,6 @@ final class EncoderBlockStep: Step {
         probs = FloatBuffer(count: capacity * heads * tokens * tokens)
         context = buffer(width); attention = buffer(width); residual = buffer(width); normB = buffer(width)
         hiddenValues = buffer(mlpHidden); mlpOut = buffer(width)
-        packA = FloatBuffer(count: gemmF32PackedASize(m: rows, k: max(width, mlpHidden)))
         headScratch = FloatBuffer(count: attentionHeadF32ScratchSize(tokens: tokens, headWidth: headWidth))
         internalValues = [normA, q, k, v, probs, context, attention, residual, normB, hiddenValues, mlpOut]
     }
@@ -67,10 +66,10 @@ final class EncoderBlockStep: Step {
 
     func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, observe: ActivationObserver,
              observing: Bool) {
-        let rows = batch * tokens, ws = packA.pointer, qkvWidth = 3 * width
+        let rows = batch * tokens, qkvWidth = 3 * width
         layerNormF32(rows: rows, columns: width, x: x, y: normA.pointer, gamma: gammaA.pointer, beta: betaA.pointer, eps: eps)
         for (index, matrix) in projections.enumerated() {
-            matrix.apply(rows: rows, x: normA.pointer, y: qkv.pointer + index * width, ldy: qkvWidth, workspace: ws)
+            matrix.apply(rows: rows, x: normA.pointer, y: qkv.pointer + index * width, ldy: qkvWidth)
         }
         let scale = 1 / Float(headWidth).squareRoot()
         for b in 0..<batch {
@@ -84,12 +83,12 @@ final class EncoderBlockStep: Step {
                                  scratch: headScratch.pointer)
             }
         }
-        wo.apply(rows: rows, x: context.pointer, y: attention.pointer, workspace: ws)
+        wo.apply(rows: rows, x: context.pointer, y: attention.pointer)
         addF32(count: rows * width, a: x, b: attention.pointer, y: residual.pointer)
         layerNormF32(rows: rows, columns: width, x: residual.pointer, y: normB.pointer,
                      gamma: gammaB.pointer, beta: betaB.pointer, eps: eps)
-        mlp1.apply(rows: rows, x: normB.pointer, y: hiddenValues.pointer, activation: .gelu, workspace: ws)
-        mlp2.apply(rows: rows, x: hiddenValues.pointer, y: mlpOut.pointer, workspace: ws)
+        mlp1.apply(rows: rows, x: normB.pointer, y: hiddenValues.pointer, activation: .gelu)
+        mlp2.apply(rows: rows, x: hiddenValues.pointer, y: mlpOut.pointer)
         addF32(count: rows * width, a: residual.pointer, b: mlpOut.pointer, y: y)
         guard observing else { return }
         for (part, values) in [q, k, v].enumerated() {

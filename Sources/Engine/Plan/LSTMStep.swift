@@ -11,7 +11,6 @@ final class LSTMStep: Step {
     private let returnSequences: Bool
     private let inputWeights: PackedWeights, recurrentWeights: PackedWeights
     private let gates: FloatBuffer, cell: FloatBuffer, state: FloatBuffer, allStates: FloatBuffer
-    private let workspace: FloatBuffer
 
     init(point: ActivationPoint, layer: LSTM, steps: Int, features: Int,
          packer: WeightPacker, capacity: Int) throws(EngineError) {
@@ -27,13 +26,11 @@ final class LSTMStep: Step {
         cell = FloatBuffer(count: capacity * hidden)
         state = FloatBuffer(count: capacity * hidden)
         allStates = FloatBuffer(count: capacity * steps * hidden)
-        workspace = FloatBuffer(count: max(inputWeights.workspaceSize(rows: capacity * steps),
-                                           recurrentWeights.workspaceSize(rows: capacity)))
     }
 
     func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, observe: ActivationObserver) {
         let width = 4 * hidden
-        inputWeights.apply(rows: batch * steps, x: x, y: gates.pointer, workspace: workspace.pointer)
+        inputWeights.apply(rows: batch * steps, x: x, y: gates.pointer)
         cell.pointer.update(repeating: 0, count: batch * hidden)
         state.pointer.update(repeating: 0, count: batch * hidden)
         let states = returnSequences ? y : allStates.pointer
@@ -41,7 +38,7 @@ final class LSTMStep: Step {
             let stepGates = gates.pointer + t * width
             if t > 0 {
                 recurrentWeights.apply(rows: batch, x: state.pointer, y: stepGates, ldy: steps * width,
-                                       accumulate: true, workspace: workspace.pointer)
+                                       accumulate: true)
             }
             for b in 0..<batch {
                 let h = state.pointer + b * hidden

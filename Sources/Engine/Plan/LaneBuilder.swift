@@ -45,7 +45,7 @@ struct LaneBuilder {
             let inputs = shape.last!
             let weights = try packer.dense(dense.name, inputs: inputs, outputs: dense.outFeatures)
             steps.append(DenseStep(point: point, weights: weights, rowsPerSample: shape.reduce(1, *) / inputs,
-                                   activation: dense.activation.kernel, capacity: capacity))
+                                   activation: dense.activation.kernel))
         case let .lstm(lstm):
             ensureStandardLayout()
             steps.append(try LSTMStep(point: point, layer: lstm, steps: shape[0], features: shape[1],

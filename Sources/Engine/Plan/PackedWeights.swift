@@ -44,21 +44,17 @@ final class PackedWeights {
 
     var biasPointer: UnsafePointer<Float>? { bias.map { UnsafePointer($0.pointer) } }
 
-    /// `y[rows × outputs] = act(x[rows × inputs] · Wᵀ + b)`; `workspace` per `PackedWeights.workspaceSize`.
+    /// `y[rows × outputs] = act(x[rows × inputs] · Wᵀ + b)`.
     @inline(__always)
     func apply(rows: Int, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, ldy: Int? = nil,
-               activation: ActivationF32 = .none, accumulate: Bool = false, workspace: UnsafeMutablePointer<Float>) {
+               activation: ActivationF32 = .none, accumulate: Bool = false) {
         if let quantized {
             quantized.apply(rows: rows, x: x, y: y, ldy: ldy ?? outputs, activation: activation, accumulate: accumulate)
             return
         }
         gemmF32(m: rows, n: outputs, k: inputs, a: x, lda: inputs, packedB: packed.pointer, c: y, ldc: ldy ?? outputs,
-                accumulate: accumulate, epilogue: GEMMF32Epilogue(columnBias: biasPointer, activation: activation),
-                workspace: workspace)
+                accumulate: accumulate, epilogue: GEMMF32Epilogue(columnBias: biasPointer, activation: activation))
     }
-
-    /// Workspace floats `apply` needs for `rows` rows.
-    func workspaceSize(rows: Int) -> Int { gemmF32PackedASize(m: rows, k: inputs) }
 }
 
 /// Builds each parameter's packed form once per model, so worker lanes share weights.
