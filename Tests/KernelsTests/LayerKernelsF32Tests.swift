@@ -42,6 +42,32 @@ import Testing
         #expect(maxAbsDifference(actual, expected) <= 5e-6)
     }
 
+    /// Rows go four at a time: every row count around a group, in place and not, and each row the
+    /// same bits as when it is alone.
+    @Test(arguments: [1, 3, 4, 5, 7, 9], awkwardSizes + [64])
+    func layerNormRowGroupsMatchReferenceAndSingleRows(rows: Int, columns: Int) {
+        var data = TestData(seed: UInt64(rows * 100 + columns) + 90)
+        let x = data.floats(rows * columns, in: -3, 5), gamma = data.floats(columns), beta = data.floats(columns)
+        var actual = [Float](repeating: 0, count: x.count), expected = actual, single = actual
+        layerNormF32(rows: rows, columns: columns, x: x, y: &actual, gamma: gamma, beta: beta, eps: 1e-5)
+        layerNormF32Reference(rows: rows, columns: columns, x: x, y: &expected, gamma: gamma, beta: beta, eps: 1e-5)
+        #expect(maxAbsDifference(actual, expected) <= 5e-6)
+        x.withUnsafeBufferPointer { x in
+            single.withUnsafeMutableBufferPointer { y in
+                for r in 0..<rows {
+                    layerNormF32(rows: 1, columns: columns, x: x.baseAddress! + r * columns, y: y.baseAddress! + r * columns,
+                                 gamma: gamma, beta: beta, eps: 1e-5)
+                }
+            }
+        }
+        #expect(actual == single)
+        var inPlace = x
+        inPlace.withUnsafeMutableBufferPointer { v in
+            layerNormF32(rows: rows, columns: columns, x: v.baseAddress!, y: v.baseAddress!, gamma: gamma, beta: beta, eps: 1e-5)
+        }
+        #expect(inPlace == actual)
+    }
+
     @Test(arguments: awkwardSizes)
     func addAndMeanMatchReference(count: Int) {
         var data = TestData(seed: UInt64(count) + 70)
