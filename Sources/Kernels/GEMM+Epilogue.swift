@@ -1,13 +1,17 @@
-/// What happens to a GEMM result tile before it is stored: `C = act(acc [+ C] + bias)`.
-/// Bias is per row or per column of C (indices are absolute, not tile-relative).
+/// What happens to a GEMM result tile before it is stored: `C = act(acc [+ C] + bias [+ addend])`.
+/// Bias is per row or per column of C (indices are absolute, not tile-relative); `addend` is a
+/// matrix the size of C with rows `addendStride` apart (a residual connection).
 public struct GEMMF32Epilogue: @unchecked Sendable {
     public var rowBias: UnsafePointer<Float>?
     public var columnBias: UnsafePointer<Float>?
     public var activation: ActivationF32
+    public var addend: UnsafePointer<Float>?
+    public var addendStride: Int
 
     public init(rowBias: UnsafePointer<Float>? = nil, columnBias: UnsafePointer<Float>? = nil,
-                activation: ActivationF32 = .none) {
+                activation: ActivationF32 = .none, addend: UnsafePointer<Float>? = nil, addendStride: Int = 0) {
         self.rowBias = rowBias; self.columnBias = columnBias; self.activation = activation
+        self.addend = addend; self.addendStride = addendStride
     }
 
     /// Store the plain product (or sum, when accumulating).
@@ -38,6 +42,11 @@ extension GEMMF32Epilogue {
             lo += loadF32x8(columnBias + column)
             hi += loadF32x8(columnBias + column + 8)
         }
+        if let addend {
+            let a = addend + row * addendStride + column
+            lo += loadF32x8(a)
+            hi += loadF32x8(a + 8)
+        }
         storeF32x8(lo, c)
         storeF32x8(hi, c + 8)
     }
@@ -58,6 +67,11 @@ extension GEMMF32Epilogue {
         if let columnBias {
             lo += loadF32x8(columnBias + column, count: columns)
             hi += loadF32x8(columnBias + column + 8, count: columns - 8)
+        }
+        if let addend {
+            let a = addend + row * addendStride + column
+            lo += loadF32x8(a, count: columns)
+            hi += loadF32x8(a + 8, count: columns - 8)
         }
         storeF32x8(lo, c, count: columns)
         storeF32x8(hi, c + 8, count: columns - 8)

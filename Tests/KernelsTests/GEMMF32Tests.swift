@@ -76,6 +76,29 @@ import Testing
         #expect(maxAbsDifference(actual, expected) <= Self.tolerance(k: k))
     }
 
+    /// A residual addend in the epilogue gives the bits of the GEMM followed by a separate add,
+    /// on every path (one-row kernel, 6×16 tiles, the one-row tail, edge columns).
+    @Test(arguments: [1, 2, 7, 13, 17])
+    func addendInTheEpilogueEqualsASeparateAdd(m: Int) {
+        var data = TestData(seed: UInt64(m) + 500)
+        let (n, k) = (37, 29), addendStride = n + 3
+        let a = data.floats(m * k), w = data.floats(k * n), bias = data.floats(n), addend = data.floats(m * addendStride)
+        var packed = [Float](repeating: 0, count: gemmF32PackedBSize(k: k, n: n))
+        packBF32(k: k, n: n, b: w, rowStride: n, columnStride: 1, into: &packed)
+        var separate = [Float](repeating: 0, count: m * n), fused = separate
+        bias.withUnsafeBufferPointer { bias in
+            addend.withUnsafeBufferPointer { addend in
+                gemmF32(m: m, n: n, k: k, a: a, lda: k, packedB: packed, c: &separate, ldc: n,
+                        epilogue: GEMMF32Epilogue(columnBias: bias.baseAddress))
+                for i in 0..<m { for j in 0..<n { separate[i * n + j] = addend[i * addendStride + j] + separate[i * n + j] } }
+                gemmF32(m: m, n: n, k: k, a: a, lda: k, packedB: packed, c: &fused, ldc: n,
+                        epilogue: GEMMF32Epilogue(columnBias: bias.baseAddress, addend: addend.baseAddress,
+                                                  addendStride: addendStride))
+            }
+        }
+        #expect(fused == separate)
+    }
+
     /// The one-row kernel for the last rows (m = 6t + 1 or 6t + 2) against the reference, with
     /// panels at a stride other than the packed layout's and up to four panels per call.
     @Test(arguments: [1, 3, 7, 16, 17, 33, 48, 49, 64], [1, 3, 17, 33])

@@ -83,13 +83,24 @@ final class EncoderBlockStep: Step {
                                  scratch: headScratch.pointer)
             }
         }
-        wo.apply(rows: rows, x: context.pointer, y: attention.pointer)
-        addF32(count: rows * width, a: x, b: attention.pointer, y: residual.pointer)
+        // FP32 adds the residuals in the output projections' epilogues (same sums, so the same bits)
+        // unless attn_out and mlp_out must be observed on their own.
+        let fused = !observing && wo.quantized == nil && mlp2.quantized == nil
+        if fused {
+            wo.apply(rows: rows, x: context.pointer, y: residual.pointer, addend: x)
+        } else {
+            wo.apply(rows: rows, x: context.pointer, y: attention.pointer)
+            addF32(count: rows * width, a: x, b: attention.pointer, y: residual.pointer)
+        }
         layerNormF32(rows: rows, columns: width, x: residual.pointer, y: normB.pointer,
                      gamma: gammaB.pointer, beta: betaB.pointer, eps: eps)
         mlp1.apply(rows: rows, x: normB.pointer, y: hiddenValues.pointer, activation: .gelu)
-        mlp2.apply(rows: rows, x: hiddenValues.pointer, y: mlpOut.pointer)
-        addF32(count: rows * width, a: residual.pointer, b: mlpOut.pointer, y: y)
+        if fused {
+            mlp2.apply(rows: rows, x: hiddenValues.pointer, y: y, addend: residual.pointer)
+        } else {
+            mlp2.apply(rows: rows, x: hiddenValues.pointer, y: mlpOut.pointer)
+            addF32(count: rows * width, a: residual.pointer, b: mlpOut.pointer, y: y)
+        }
         guard observing else { return }
         for (part, values) in [q, k, v].enumerated() {
             for r in 0..<rows { (values.pointer + r * width).update(from: qkv.pointer + r * qkvWidth + part * width, count: width) }

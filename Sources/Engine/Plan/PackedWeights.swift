@@ -44,16 +44,19 @@ final class PackedWeights {
 
     var biasPointer: UnsafePointer<Float>? { bias.map { UnsafePointer($0.pointer) } }
 
-    /// `y[rows × outputs] = act(x[rows × inputs] · Wᵀ + b)`.
+    /// `y[rows × outputs] = act(x[rows × inputs] · Wᵀ + b)`; `addend` (FP32 only, rows `outputs`
+    /// apart) is added before the activation.
     @inline(__always)
     func apply(rows: Int, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, ldy: Int? = nil,
-               activation: ActivationF32 = .none, accumulate: Bool = false) {
+               activation: ActivationF32 = .none, accumulate: Bool = false, addend: UnsafePointer<Float>? = nil) {
         if let quantized {
+            precondition(addend == nil, "int8 matrices take no addend")
             quantized.apply(rows: rows, x: x, y: y, ldy: ldy ?? outputs, activation: activation, accumulate: accumulate)
             return
         }
         gemmF32(m: rows, n: outputs, k: inputs, a: x, lda: inputs, packedB: packed.pointer, c: y, ldc: ldy ?? outputs,
-                accumulate: accumulate, epilogue: GEMMF32Epilogue(columnBias: biasPointer, activation: activation))
+                accumulate: accumulate, epilogue: GEMMF32Epilogue(columnBias: biasPointer, activation: activation,
+                                                                  addend: addend, addendStride: outputs))
     }
 }
 
