@@ -18,14 +18,15 @@ public struct GEMMF32Epilogue: @unchecked Sendable {
     public static var identity: GEMMF32Epilogue { GEMMF32Epilogue() }
 }
 
-// A tile is finished in two parts: its rows are stored as `acc [+ C] + bias` (full 16-column rows
-// inline, so bias-only epilogues cost a few instructions per row and keep no call, hence no
-// accumulator spills, in the micro-kernels), then `activate` applies the nonlinearity in place over
-// the stored tile in one out-of-line call. Applying it to the stored values gives the same bits as
-// applying it before the store, and keeps the nonlinearity's code out of the micro-kernels.
+// A tile is finished in two parts: its rows are stored as `acc [+ C] + bias [+ addend]` (full
+// 16-column rows inline, so bias-only epilogues cost a few instructions per row and keep no call,
+// hence no accumulator spills, in the micro-kernels; ReLU is applied there too), then `activate`
+// applies any other nonlinearity in place over the stored tile in one out-of-line call. Applying
+// it to the stored values gives the same bits as applying it before the store, and keeps the
+// nonlinearity's code out of the micro-kernels.
 extension GEMMF32Epilogue {
-    /// Stores row `row` (absolute) of a tile without the activation: two 8-lane halves, all 16
-    /// columns valid, starting at absolute column `column`.
+    /// Stores row `row` (absolute) of a tile, with ReLU but no other activation: two 8-lane
+    /// halves, all 16 columns valid, starting at absolute column `column`.
     @inline(__always)
     func storeFullRow(_ lo: SIMD8<Float>, _ hi: SIMD8<Float>, row: Int, column: Int,
                       c: UnsafeMutablePointer<Float>, accumulate: Bool) {
@@ -46,6 +47,10 @@ extension GEMMF32Epilogue {
             let a = addend + row * addendStride + column
             lo += loadF32x8(a)
             hi += loadF32x8(a + 8)
+        }
+        if case .relu = activation {
+            lo = reluF32x8(lo)
+            hi = reluF32x8(hi)
         }
         storeF32x8(lo, c)
         storeF32x8(hi, c + 8)
@@ -73,6 +78,10 @@ extension GEMMF32Epilogue {
             lo += loadF32x8(a, count: columns)
             hi += loadF32x8(a + 8, count: columns - 8)
         }
+        if case .relu = activation {
+            lo = reluF32x8(lo)
+            hi = reluF32x8(hi)
+        }
         storeF32x8(lo, c, count: columns)
         storeF32x8(hi, c + 8, count: columns - 8)
     }
@@ -84,11 +93,14 @@ extension GEMMF32Epilogue {
         storePartialRow(lo, hi, row: row, column: column, columns: columns, c: c, accumulate: accumulate)
     }
 
-    /// Applies the activation in place to the `rows × columns` tile just stored at `c`.
+    /// Applies the activation in place to the `rows × columns` tile just stored at `c`. ReLU (one
+    /// instruction) is applied by the row stores themselves.
     @inline(__always)
     func activate(c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int) {
-        if case .none = activation { return }
-        activation.apply(rows: rows, columns: columns, x: c, stride: ldc)
+        switch activation {
+        case .none, .relu: return
+        case .sigmoid, .tanh, .gelu: activation.apply(rows: rows, columns: columns, x: c, stride: ldc)
+        }
     }
 
     /// One finished row of a one-row kernel: stored, then the activation.
