@@ -65,19 +65,27 @@ public func conv2dF32(_ g: Conv2DGeometry, outChannels: Int, x: UnsafePointer<Fl
     }
     let positions = g.positions, ow = g.outputWidth
     let stepY = geometry.strideY * geometry.rowStride, stepX = geometry.strideX * geometry.columnStride
-    func base(_ position: Int) -> Int {
-        guard position < positions else { return 0 }
-        let oy = position / ow
-        return oy * stepY + (position - oy * ow) * stepX
+    // Window corners by walking the output grid (oy, ox) position by position: a division per
+    // position cost as much as a small layer's arithmetic. Positions past the end read position 0.
+    var oy = 0, ox = 0
+    func nextBase(_ position: Int) -> Int {
+        defer {
+            ox += 1
+            if ox == ow { ox = 0; oy += 1 }
+        }
+        return position < positions ? oy * stepY + ox * stepX : 0
     }
     let epilogue = GEMMF32Epilogue(columnBias: bias, activation: activation)
     var j0 = 0
     while j0 < outChannels {
         let panel = packedWeights + j0 * g.windowSize
         var i0 = 0
+        oy = 0; ox = 0
         while i0 < positions {
-            conv2dF32_6x16(x: source, base0: base(i0), base1: base(i0 + 1), base2: base(i0 + 2),
-                           base3: base(i0 + 3), base4: base(i0 + 4), base5: base(i0 + 5),
+            let base0 = nextBase(i0), base1 = nextBase(i0 + 1), base2 = nextBase(i0 + 2)
+            let base3 = nextBase(i0 + 3), base4 = nextBase(i0 + 4), base5 = nextBase(i0 + 5)
+            conv2dF32_6x16(x: source, base0: base0, base1: base1, base2: base2,
+                           base3: base3, base4: base4, base5: base5,
                            kernelHeight: geometry.kernelHeight, kernelWidth: geometry.kernelWidth,
                            rowStride: geometry.rowStride, columnStride: geometry.columnStride,
                            channels: geometry.channels, channelStride: geometry.channelStride, b: panel,
