@@ -48,6 +48,31 @@ import Testing
         #expect(error <= Self.tolerance)
     }
 
+    /// q, k and v of an encoder block normally run as one stacked int8 matrix over one quantization
+    /// of their shared input; a file whose k input was calibrated differently runs them as three
+    /// matrices, and still agrees with FP32 (and differs from the stacked run: its k changed).
+    @Test func encoderProjectionsWithDifferentInputQuantizationsAgreeWithFP32() throws {
+        let golden = try GoldenFixture("attn")
+        let stacked = try Self.quantized(golden)
+        var separate = stacked
+        for case let .encoderBlock(block) in golden.architecture.layers {
+            let name = "\(block.name).k.weight"
+            var q = try #require(separate.activations[name])
+            q.scale *= 1.25
+            separate.activations[name] = q
+        }
+        let input = try golden.floats("input.f32"), fp32 = try golden.floats("probs.f32")
+        let probs = try Model(architecture: golden.architecture, weights: separate, maxBatch: 8).run(input, batch: 8)
+        let reference = try Model(architecture: golden.architecture, weights: stacked, maxBatch: 8).run(input, batch: 8)
+        let classes = fp32.count / 8
+        for s in 0..<8 {
+            let mine = probs[s * classes ..< (s + 1) * classes], theirs = fp32[s * classes ..< (s + 1) * classes]
+            #expect(mine.indices.max(by: { mine[$0] < mine[$1] }) == theirs.indices.max(by: { theirs[$0] < theirs[$1] }))
+        }
+        #expect((zip(probs, fp32).map { abs($0 - $1) }.max() ?? .infinity) <= Self.tolerance)
+        #expect(probs != reference)
+    }
+
     @Test(arguments: models)
     func quantizedWeightSetHoldsInt8MatricesAndCalibratedInputs(model: String) throws {
         let golden = try GoldenFixture(model)
