@@ -189,10 +189,9 @@ enum KServeDecoding {
         guard input.datatype == "FP32" else {
             throw .badRequest("input '\(input.name)' has datatype \(input.datatype); expected FP32")
         }
-        let expectedShape = "[-1, \(model.inputShape.map(String.init).joined(separator: ", "))]"
         guard input.shape.count == model.inputShape.count + 1, Array(input.shape.dropFirst()) == model.inputShape,
               let batch = input.shape.first, (1...maxRequestBatch).contains(batch) else {
-            throw .badRequest("input '\(input.name)' has shape \(input.shape); expected \(expectedShape) with a batch of 1...\(maxRequestBatch)")
+            throw .badRequest("input '\(input.name)' has shape \(input.shape); expected [-1, \(model.inputShape.map(String.init).joined(separator: ", "))] with a batch of 1...\(maxRequestBatch)")
         }
         let count = batch * model.inputCount
         var values: [Float]
