@@ -93,15 +93,9 @@ private struct JSONReader {
     }
 
     private mutating func object(depth: Int) throws(JSONSyntaxError) -> JSONValue {
-        guard depth <= JSONValue.maxDepth else { throw JSONSyntaxError(description: "nested deeper than \(JSONValue.maxDepth) levels at byte \(offset)") }
-        offset += 1
         var members: [(key: String, value: JSONValue)] = []
-        skipWhitespace()
-        if offset < bytes.count, bytes[offset] == UInt8(ascii: "}") {
-            offset += 1
-            return .object(members)
-        }
-        while true {
+        if try open(depth: depth, closing: UInt8(ascii: "}")) { return .object(members) }
+        repeat {
             skipWhitespace()
             guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { throw unexpected() }
             let key = try string()
@@ -109,33 +103,42 @@ private struct JSONReader {
             guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else { throw unexpected() }
             offset += 1
             members.append((key, try value(depth: depth)))
-            skipWhitespace()
-            guard offset < bytes.count else { throw unexpected() }
-            if bytes[offset] == UInt8(ascii: ",") { offset += 1; continue }
-            guard bytes[offset] == UInt8(ascii: "}") else { throw unexpected() }
-            offset += 1
-            return .object(members)
-        }
+        } while try !closes(UInt8(ascii: "}"))
+        return .object(members)
     }
 
     private mutating func array(depth: Int) throws(JSONSyntaxError) -> JSONValue {
-        guard depth <= JSONValue.maxDepth else { throw JSONSyntaxError(description: "nested deeper than \(JSONValue.maxDepth) levels at byte \(offset)") }
-        offset += 1
         var elements: [JSONValue] = []
-        skipWhitespace()
-        if offset < bytes.count, bytes[offset] == UInt8(ascii: "]") {
-            offset += 1
-            return .array(elements)
-        }
-        while true {
+        if try open(depth: depth, closing: UInt8(ascii: "]")) { return .array(elements) }
+        repeat {
             elements.append(try value(depth: depth))
-            skipWhitespace()
-            guard offset < bytes.count else { throw unexpected() }
-            if bytes[offset] == UInt8(ascii: ",") { offset += 1; continue }
-            guard bytes[offset] == UInt8(ascii: "]") else { throw unexpected() }
-            offset += 1
-            return .array(elements)
+        } while try !closes(UInt8(ascii: "]"))
+        return .array(elements)
+    }
+
+    /// Steps over the opening bracket; true when the container is empty (its `closing` bracket read too).
+    private mutating func open(depth: Int, closing: UInt8) throws(JSONSyntaxError) -> Bool {
+        guard depth <= JSONValue.maxDepth else {
+            throw JSONSyntaxError(description: "nested deeper than \(JSONValue.maxDepth) levels at byte \(offset)")
         }
+        offset += 1
+        skipWhitespace()
+        guard offset < bytes.count, bytes[offset] == closing else { return false }
+        offset += 1
+        return true
+    }
+
+    /// After a member or element: true when `closing` ends the container, false after a comma.
+    private mutating func closes(_ closing: UInt8) throws(JSONSyntaxError) -> Bool {
+        skipWhitespace()
+        guard offset < bytes.count else { throw unexpected() }
+        if bytes[offset] == UInt8(ascii: ",") {
+            offset += 1
+            return false
+        }
+        guard bytes[offset] == closing else { throw unexpected() }
+        offset += 1
+        return true
     }
 
     private mutating func literal(_ word: StaticString) throws(JSONSyntaxError) {
