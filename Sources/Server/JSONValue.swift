@@ -7,11 +7,13 @@ import Darwin
 #endif
 
 /// A JSON document (RFC 8259) as read by `JSONValue.parse`. The infer path reads its small request
-/// header through this instead of `JSONDecoder`: the `Codable` machinery (generic containers,
-/// coding paths, a thrown error per `try?` probe) cost about as much per request as a third of
-/// the cnn's own run. Objects keep their members in document order; a repeated key answers with
+/// header through this instead of `JSONDecoder`, for two reasons measured here: the `Codable`
+/// machinery (generic containers, coding paths, a thrown error per `try?` probe) cost about as much
+/// per request as a third of the cnn's own run, and `JSONDecoder` accepts text RFC 8259 forbids
+/// (`[1,]`, `01`, `"\x"`) and reports a shape of `[1, 1.5]` as "not valid JSON" without naming the
+/// field. `JSONValueTests` holds it to Foundation's `JSONSerialization` as the oracle. Objects keep their members in document order; a repeated key answers with
 /// its last value, as `JSONDecoder` does.
-enum JSONValue {
+package enum JSONValue {
     case null
     case bool(Bool)
     case number(Double)
@@ -23,7 +25,7 @@ enum JSONValue {
     static let maxDepth = 64
 
     /// Parses `bytes` as one JSON value with nothing but whitespace around it.
-    static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) -> JSONValue {
+    package static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) -> JSONValue {
         var reader = JSONReader(bytes: bytes)
         let value = try reader.value(depth: 0)
         reader.skipWhitespace()
@@ -32,13 +34,13 @@ enum JSONValue {
     }
 
     /// The member `key` of an object (the last one of that name); nil for a missing key or a non-object.
-    subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         guard case let .object(members) = self else { return nil }
         return members.last { $0.key == key }?.value
     }
 
     /// The name of this value's JSON type, for error messages.
-    var typeName: String {
+    package var typeName: String {
         switch self {
         case .null: "null"
         case .bool: "a boolean"
@@ -51,8 +53,8 @@ enum JSONValue {
 }
 
 /// Why a body is not JSON: what was found and at which byte offset.
-struct JSONSyntaxError: Error, CustomStringConvertible {
-    let description: String
+package struct JSONSyntaxError: Error, CustomStringConvertible {
+    package let description: String
 }
 
 /// A cursor over the bytes of one document.
@@ -76,6 +78,10 @@ private struct JSONReader {
         let byte = bytes[offset]
         let shown = (0x21..<0x7F).contains(byte) ? "'\(Character(UnicodeScalar(byte)))'" : "byte 0x\(String(byte, radix: 16))"
         return JSONSyntaxError(description: "unexpected \(shown) at byte \(offset)")
+    }
+
+    func invalidUTF8(in stringStart: Int) -> JSONSyntaxError {
+        JSONSyntaxError(description: "invalid UTF-8 in the string starting at byte \(stringStart - 1)")
     }
 
     mutating func value(depth: Int) throws(JSONSyntaxError) -> JSONValue {
@@ -173,11 +179,13 @@ private struct JSONReader {
             guard digits(&self) > 0 else { throw unexpected() }
         }
         let length = offset - start
-        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { text in
+        let value = withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { text in
             UnsafeMutableRawBufferPointer(text).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[start..<offset]))
             text[length] = 0
             return strtod(text.baseAddress!, nil)
         }
+        guard value.isFinite else { throw JSONSyntaxError(description: "number out of range at byte \(start)") }
+        return value
     }
 
     /// A string with its escapes resolved (`\uXXXX` including surrogate pairs).
@@ -188,15 +196,21 @@ private struct JSONReader {
             offset += 1
         }
         if offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") {
-            defer { offset += 1 }
-            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
+            guard let text = String(validating: UnsafeRawBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self) else {
+                throw invalidUTF8(in: start)
+            }
+            offset += 1
+            return text
         }
         var scalars = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<offset]))
         while true {
             guard offset < bytes.count, bytes[offset] >= 0x20 else { throw unexpected() }
             let byte = bytes[offset]
             offset += 1
-            if byte == UInt8(ascii: "\"") { return String(decoding: scalars, as: UTF8.self) }
+            if byte == UInt8(ascii: "\"") {
+                guard let text = String(validating: scalars, as: UTF8.self) else { throw invalidUTF8(in: start) }
+                return text
+            }
             guard byte == UInt8(ascii: "\\") else { scalars.append(byte); continue }
             guard offset < bytes.count else { throw unexpected() }
             let escape = bytes[offset]
@@ -217,7 +231,10 @@ private struct JSONReader {
                     guard (0xDC00..<0xE000).contains(low) else { offset -= 6; throw unexpected() }
                     code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                 }
-                scalars.append(contentsOf: String(UnicodeScalar(code) ?? "\u{FFFD}").utf8)
+                guard let scalar = UnicodeScalar(code) else {
+                    throw JSONSyntaxError(description: "lone UTF-16 surrogate in a \\u escape before byte \(offset)")
+                }
+                scalars.append(contentsOf: String(scalar).utf8)
             default:
                 offset -= 1
                 throw unexpected()
