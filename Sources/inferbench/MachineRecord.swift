@@ -10,7 +10,7 @@ struct MachineRecord {
     var clockGHz: Double
     var fmaThroughputGFLOPS: Double
 
-    /// FP32 FLOP per cycle of one core: 2 FMA pipes × 8 lanes × 2 operations on Zen 3 and on
+    /// FP32 FLOP per cycle of one core: 2 FMA pipes × 8 lanes × 2 operations on Zen 3, Zen 4 and on
     /// every Intel core since Haswell; on other CPUs the measured FMA throughput stands in.
     static let flopsPerCycle = 32.0
 
