@@ -32,12 +32,11 @@ public final class Model: @unchecked Sendable {
         // Each thread gets its own lane (steps and buffers). FP32 lanes share the packed weights;
         // int8 matrices carry their own scratch, so each int8 lane packs its own.
         let laneCount = min(threads, maxBatch)
-        let rowCapacity = maxBatch * architecture.rowsPerSampleBound()
-        let shared = WeightPacker(weights: weights, rowCapacity: rowCapacity)
+        let shared = WeightPacker(weights: weights, samples: maxBatch)
         var lanes: [Lane] = []
         for index in 0..<laneCount {
             let capacity = index == 0 ? maxBatch : (maxBatch + laneCount - 1) / laneCount
-            let packer = weights.precision == .fp32 || index == 0 ? shared : WeightPacker(weights: weights, rowCapacity: rowCapacity)
+            let packer = weights.precision == .fp32 || index == 0 ? shared : WeightPacker(weights: weights, samples: maxBatch)
             lanes.append(try Lane(architecture: architecture, packer: packer, capacity: capacity))
         }
         self.lanes = lanes

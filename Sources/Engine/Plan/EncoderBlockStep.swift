@@ -42,14 +42,14 @@ final class EncoderBlockStep: Step {
         gammaB = try packer.vector("\(n).ln_b.gamma", count: width)
         betaB = try packer.vector("\(n).ln_b.beta", count: width)
         let parts = ["\(n).q", "\(n).k", "\(n).v"]
-        if let stacked = try packer.stacked(parts, inputs: width, outputs: width) {
+        if let stacked = try packer.stacked(parts, inputs: width, outputs: width, rowsPerSample: tokens) {
             projections = [stacked]
         } else {
-            projections = try parts.map { (part) throws(EngineError) in try packer.dense(part, inputs: width, outputs: width) }
+            projections = try parts.map { (part) throws(EngineError) in try packer.dense(part, inputs: width, outputs: width, rowsPerSample: tokens) }
         }
-        wo = try packer.dense("\(n).o", inputs: width, outputs: width)
-        mlp1 = try packer.dense("\(n).mlp1", inputs: width, outputs: mlpHidden)
-        mlp2 = try packer.dense("\(n).mlp2", inputs: mlpHidden, outputs: width)
+        wo = try packer.dense("\(n).o", inputs: width, outputs: width, rowsPerSample: tokens)
+        mlp1 = try packer.dense("\(n).mlp1", inputs: width, outputs: mlpHidden, rowsPerSample: tokens)
+        mlp2 = try packer.dense("\(n).mlp2", inputs: mlpHidden, outputs: width, rowsPerSample: tokens)
         let rows = capacity * tokens
         func buffer(_ columns: Int) -> FloatBuffer { FloatBuffer(count: rows * columns) }
         normA = buffer(width); qkv = buffer(3 * width); q = buffer(width); k = buffer(width); v = buffer(width)

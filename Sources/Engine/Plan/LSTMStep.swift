@@ -20,8 +20,9 @@ final class LSTMStep: Step {
         outputCount = point.elementCount
         internalPoints = returnSequences ? [] : [ActivationPoint(name: "\(layer.name).h_all", shape: [steps, hidden])]
         inputWeights = try packer.matrix("\(layer.name).W_ih", bias: "\(layer.name).bias",
-                                         inputs: features, outputs: 4 * hidden)
-        recurrentWeights = try packer.matrix("\(layer.name).W_hh", bias: nil, inputs: hidden, outputs: 4 * hidden)
+                                         inputs: features, outputs: 4 * hidden, rowsPerSample: steps)
+        recurrentWeights = try packer.matrix("\(layer.name).W_hh", bias: nil, inputs: hidden, outputs: 4 * hidden,
+                                             rowsPerSample: 1)
         gates = FloatBuffer(count: capacity * steps * 4 * hidden)
         cell = FloatBuffer(count: capacity * hidden)
         state = FloatBuffer(count: capacity * hidden)

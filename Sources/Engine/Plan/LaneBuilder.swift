@@ -43,8 +43,9 @@ struct LaneBuilder {
         case let .dense(dense):
             ensureStandardLayout()
             let inputs = shape.last!
-            let weights = try packer.dense(dense.name, inputs: inputs, outputs: dense.outFeatures)
-            steps.append(DenseStep(point: point, weights: weights, rowsPerSample: shape.reduce(1, *) / inputs,
+            let rowsPerSample = shape.reduce(1, *) / inputs
+            let weights = try packer.dense(dense.name, inputs: inputs, outputs: dense.outFeatures, rowsPerSample: rowsPerSample)
+            steps.append(DenseStep(point: point, weights: weights, rowsPerSample: rowsPerSample,
                                    activation: dense.activation.kernel))
         case let .lstm(lstm):
             ensureStandardLayout()

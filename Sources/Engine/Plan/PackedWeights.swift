@@ -65,15 +65,18 @@ final class WeightPacker {
     let weights: WeightSet
     private var cache: [String: PackedWeights] = [:]
 
-    /// Rows (batch × rows per sample) the int8 matrices' scratch must hold.
-    let rowCapacity: Int
+    /// Samples per run; an int8 matrix's scratch holds this many times the rows one sample gives it.
+    let samples: Int
 
-    init(weights: WeightSet, rowCapacity: Int = 1) { self.weights = weights; self.rowCapacity = rowCapacity }
+    init(weights: WeightSet, samples: Int = 1) { self.weights = weights; self.samples = samples }
 
-    func dense(_ prefix: String, inputs: Int, outputs: Int, bias: Bool = true) throws(EngineError) -> PackedWeights {
+    /// A dense layer's weight and bias; `rowsPerSample` is how many rows of input one sample
+    /// gives it (tokens, time steps or 1), which sizes the int8 form's scratch.
+    func dense(_ prefix: String, inputs: Int, outputs: Int, rowsPerSample: Int, bias: Bool = true) throws(EngineError) -> PackedWeights {
         if let hit = cache[prefix] { return hit }
         if weights.precision == .int8 {
-            let packed = try int8Matrix("\(prefix).weight", bias: bias ? "\(prefix).bias" : nil, inputs: inputs, outputs: outputs)
+            let packed = try int8Matrix("\(prefix).weight", bias: bias ? "\(prefix).bias" : nil, inputs: inputs, outputs: outputs,
+                                        rowCapacity: samples * rowsPerSample)
             cache[prefix] = packed
             return packed
         }
@@ -85,10 +88,11 @@ final class WeightPacker {
     }
 
     /// A matrix `[outputs, inputs]` under an exact name, with an optional bias under another.
-    func matrix(_ name: String, bias biasName: String?, inputs: Int, outputs: Int) throws(EngineError) -> PackedWeights {
+    func matrix(_ name: String, bias biasName: String?, inputs: Int, outputs: Int, rowsPerSample: Int) throws(EngineError) -> PackedWeights {
         if let hit = cache[name] { return hit }
         if weights.precision == .int8 {
-            let packed = try int8Matrix(name, bias: biasName, inputs: inputs, outputs: outputs)
+            let packed = try int8Matrix(name, bias: biasName, inputs: inputs, outputs: outputs,
+                                        rowCapacity: samples * rowsPerSample)
             cache[name] = packed
             return packed
         }
@@ -102,8 +106,10 @@ final class WeightPacker {
     /// Dense layers `prefixes` (each `[outputs, inputs]` with a bias) that multiply the same input,
     /// stacked into one matrix of `prefixes.count · outputs` outputs in that order; nil when they
     /// cannot share one (int8 matrices calibrated to different input quantizations).
-    func stacked(_ prefixes: [String], inputs: Int, outputs: Int) throws(EngineError) -> PackedWeights? {
-        if weights.precision == .int8 { return try int8Stacked(prefixes, inputs: inputs, outputs: outputs) }
+    func stacked(_ prefixes: [String], inputs: Int, outputs: Int, rowsPerSample: Int) throws(EngineError) -> PackedWeights? {
+        if weights.precision == .int8 {
+            return try int8Stacked(prefixes, inputs: inputs, outputs: outputs, rowCapacity: samples * rowsPerSample)
+        }
         var w: [Float] = [], b: [Float] = []
         for prefix in prefixes {
             w += try weights.floats("\(prefix).weight", shape: [outputs, inputs])

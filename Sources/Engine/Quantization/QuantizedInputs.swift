@@ -45,10 +45,4 @@ extension Architecture {
         }
         return result
     }
-
-    /// An upper bound on the GEMM rows one sample feeds any matrix (tokens, steps, positions).
-    func rowsPerSampleBound() -> Int {
-        let shapes = [inputShape] + ((try? layerOutputShapes()) ?? [])
-        return shapes.map { max($0.dropLast().reduce(1, *), $0.dropFirst().reduce(1, *)) }.max() ?? 1
-    }
 }

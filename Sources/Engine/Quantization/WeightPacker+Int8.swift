@@ -2,7 +2,8 @@ import Kernels
 
 extension WeightPacker {
     /// The int8 form of matrix `name` (`[outputs, inputs]`) with an optional FP32 bias.
-    func int8Matrix(_ name: String, bias biasName: String?, inputs: Int, outputs: Int) throws(EngineError) -> PackedWeights {
+    func int8Matrix(_ name: String, bias biasName: String?, inputs: Int, outputs: Int,
+                    rowCapacity: Int) throws(EngineError) -> PackedWeights {
         let (values, scales) = try weights.int8(name, shape: [outputs, inputs])
         let bias = try biasName.map { (n: String) throws(EngineError) in try weights.floats(n, shape: [outputs]) }
         let input = try weights.inputQuantization(of: name)
@@ -17,7 +18,7 @@ extension WeightPacker {
     /// the shared input serves all of them. Per-channel scales and the Int32 sums are those of the
     /// separate matrices, so every output has the same bits. Nil when the inputs' calibrated
     /// quantizations differ.
-    func int8Stacked(_ prefixes: [String], inputs: Int, outputs: Int) throws(EngineError) -> PackedWeights? {
+    func int8Stacked(_ prefixes: [String], inputs: Int, outputs: Int, rowCapacity: Int) throws(EngineError) -> PackedWeights? {
         var values: [Int8] = [], scales: [Float] = [], bias: [Float] = []
         var input: QuantizationParameters?
         for prefix in prefixes {
