@@ -76,15 +76,23 @@ final class LayoutStep: Step {
     }
 
     func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, observe: ActivationObserver) {
-        guard transpose else {
-            y.update(from: x, count: batch * outputCount)
-            return
-        }
-        for b in 0..<batch {
-            let src = x + b * outputCount, dst = y + b * outputCount
-            for p in 0..<pixels {
-                for c in 0..<channels { dst[c * pixels + p] = src[p * channels + c] }
-            }
+        copyLayout(x, y, batch: batch, channels: channels, pixels: pixels, transpose: transpose)
+    }
+}
+
+/// Copies `batch` samples of `channels · pixels` values, turning each channels-last `[pixels, channels]`
+/// image into `[channels, pixels]` (Flatten's C, H, W order) when `transpose`; FP32 and uint8 alike.
+func copyLayout<Element>(_ x: UnsafePointer<Element>, _ y: UnsafeMutablePointer<Element>, batch: Int,
+                         channels: Int, pixels: Int, transpose: Bool) {
+    let count = channels * pixels
+    guard transpose else {
+        y.update(from: x, count: batch * count)
+        return
+    }
+    for b in 0..<batch {
+        let src = x + b * count, dst = y + b * count
+        for p in 0..<pixels {
+            for c in 0..<channels { dst[c * pixels + p] = src[p * channels + c] }
         }
     }
 }

@@ -194,16 +194,7 @@ final class QuantizedFlattenOp: QuantizedChainOp {
     }
 
     func run(_ x: UnsafeRawPointer, _ y: UnsafeMutableRawPointer, batch: Int) {
-        let src = x.assumingMemoryBound(to: UInt8.self), dst = y.assumingMemoryBound(to: UInt8.self)
-        guard transpose else {
-            dst.update(from: src, count: batch * outputCount)
-            return
-        }
-        for b in 0..<batch {
-            let s = src + b * outputCount, d = dst + b * outputCount
-            for p in 0..<pixels {
-                for c in 0..<channels { d[c * pixels + p] = s[p * channels + c] }
-            }
-        }
+        copyLayout(x.assumingMemoryBound(to: UInt8.self), y.assumingMemoryBound(to: UInt8.self), batch: batch,
+                   channels: channels, pixels: pixels, transpose: transpose)
     }
 }
