@@ -34,23 +34,11 @@ public func gemmF32(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
         }
         return
     }
-    let tail = gemmF32SingleRowTail(m)
-    forEachTileF32(m: m - tail, n: n, k: k, accumulate: accumulate, epilogue: epilogue) { tile in
-        gemmF32_6x16_rowsA(k: tile.depth, a: a + tile.row * lda + tile.depthStart, lda: lda,
-                           b: packedB + tile.column * k + tile.depthStart * GEMMF32Tile.columns,
-                           c: c + tile.row * ldc + tile.column, ldc: ldc, row: tile.row, column: tile.column,
-                           rows: tile.rows, columns: tile.columns, accumulate: tile.accumulate, epilogue: tile.epilogue)
+    forEachDepthBlockF32(k: k, accumulate: accumulate, epilogue: epilogue) { start, depth, add, finish in
+        gemmF32RowTiles(m: m, n: n, k: depth, a: a + start, lda: lda, b: packedB + start * GEMMF32Tile.columns,
+                        ldb: GEMMF32Tile.columns, panelStride: k * GEMMF32Tile.columns, c: c, ldc: ldc,
+                        accumulate: add, epilogue: finish)
     }
-    guard tail > 0 else { return }
-    var p0 = 0
-    repeat {
-        let depth = min(gemmF32DepthBlock, k - p0)
-        gemmF32SingleRows(rows: tail, n: n, k: depth, a: a + (m - tail) * lda + p0, lda: lda,
-                          b: packedB + p0 * GEMMF32Tile.columns, ldb: GEMMF32Tile.columns,
-                          panelStride: k * GEMMF32Tile.columns, c: c + (m - tail) * ldc, ldc: ldc, row: m - tail,
-                          accumulate: accumulate || p0 > 0, epilogue: p0 + depth >= k ? epilogue : .identity)
-        p0 += depth
-    } while p0 < k
 }
 
 /// One 6×16 tile of C over one depth block, as the GEMM drivers hand it to a micro-kernel.
@@ -69,22 +57,31 @@ struct GEMMF32TileJob {
 func forEachTileF32(m: Int, n: Int, k: Int, accumulate: Bool, epilogue: GEMMF32Epilogue,
                     _ body: (GEMMF32TileJob) -> Void) {
     let mr = GEMMF32Tile.rows, nr = GEMMF32Tile.columns
-    var p0 = 0
-    repeat {
-        let depth = min(gemmF32DepthBlock, k - p0)
-        let finish = p0 + depth >= k ? epilogue : .identity
+    forEachDepthBlockF32(k: k, accumulate: accumulate, epilogue: epilogue) { start, depth, add, finish in
         var j0 = 0
         while j0 < n {
             var i0 = 0
             while i0 < m {
                 body(GEMMF32TileJob(row: i0, column: j0, rows: min(mr, m - i0), columns: min(nr, n - j0),
-                                    depthStart: p0, depth: depth, accumulate: accumulate || p0 > 0, epilogue: finish))
+                                    depthStart: start, depth: depth, accumulate: add, epilogue: finish))
                 i0 += mr
             }
             j0 += nr
         }
-        p0 += depth
-    } while p0 < k
+    }
+}
+
+/// Splits the depth `k` into passes of `gemmF32DepthBlock`: each pass adds to what the earlier ones
+/// stored (or to C when the caller accumulates), and only the last applies the caller's epilogue.
+@inline(__always)
+func forEachDepthBlockF32(k: Int, accumulate: Bool, epilogue: GEMMF32Epilogue,
+                          _ body: (_ start: Int, _ depth: Int, _ accumulate: Bool, _ epilogue: GEMMF32Epilogue) -> Void) {
+    var start = 0
+    repeat {
+        let depth = min(gemmF32DepthBlock, k - start)
+        body(start, depth, accumulate || start > 0, start + depth >= k ? epilogue : .identity)
+        start += depth
+    } while start < k
 }
 
 /// Optimized single-precision GEMM with the signature of `gemmF32Reference`:
