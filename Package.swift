@@ -10,6 +10,15 @@ let hotFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
 let hotFlags: [SwiftSetting] = []
 #endif
 
+/// The AVX512_VNNI int8 kernels live in their own module compiled for `cascadelake` (the oldest
+/// CPU with AVX-512 F/CD/BW/DQ/VL and VNNI); they run only after a CPUID check says the CPU has
+/// them (`Int8GEMMKernels`), so the binary still runs on any AVX2+FMA x86_64.
+#if arch(x86_64)
+let avx512VNNIFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "cascadelake"])]
+#else
+let avx512VNNIFlags: [SwiftSetting] = []
+#endif
+
 /// inferd's resident memory at start (measured on the stripped `--static-swift-stdlib` binary): GNU ld
 /// packs the ~61,000 relative relocations as DT_RELR (12 KB instead of 1.4 MB of `.rela.dyn` read
 /// at every start; glibc 2.36+), and only the symbols the loader needs are exported (Swift's
@@ -48,7 +57,10 @@ let package = Package(
         .target(name: "CAllocationCounter"),
 
         // BuiltinModule: the int8 kernels reach `vpmaddwd` through an LLVM intrinsic (PairwiseMultiplyAdd+S16.swift).
-        .target(name: "Kernels", swiftSettings: hotFlags + [.enableExperimentalFeature("BuiltinModule")]),
+        .target(name: "CCPUFeatures"),
+        .target(name: "KernelsAVX512VNNI", swiftSettings: avx512VNNIFlags + [.enableExperimentalFeature("BuiltinModule")]),
+        .target(name: "Kernels", dependencies: ["CCPUFeatures", "KernelsAVX512VNNI"],
+                swiftSettings: hotFlags + [.enableExperimentalFeature("BuiltinModule")]),
         .target(name: "Engine", dependencies: ["Kernels"], swiftSettings: hotFlags),
         .target(
             name: "ModelFile",

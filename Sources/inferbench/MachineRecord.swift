@@ -1,5 +1,6 @@
 import CAllocationCounter
 import Foundation
+import Kernels
 
 /// What the figures were measured on: CPU, cores, vector features, measured clock and FMA rate.
 struct MachineRecord {
@@ -39,6 +40,8 @@ struct MachineRecord {
             "avx2": .boolean(hasAVX2), "fma": .boolean(hasFMA),
             "clock_ghz": .number(clockGHz), "peak_gflops": .number(peakGFLOPS),
             "fma_loop_gflops": .number(fmaThroughputGFLOPS),
+            "avx512_vnni": .boolean(Int8GEMMKernels.avx512VNNIIsSupported),
+            "int8_kernels": .string(Int8GEMMKernels.selected.rawValue),
             "swift": .string(compilerVersion), "arch": .string(architectureName),
             "malloc_counter": .string(allocationCounterState),
             "load_avg": .number(loadAverage), "date": .string(ISO8601DateFormatter().string(from: Date())),

@@ -1,0 +1,65 @@
+import Kernels
+import Testing
+
+/// The uint8 × int8 quad GEMM (AVX512_VNNI where the CPU has it) must equal the scalar reference
+/// bit for bit on sizes that cut every tile: rows around the 6-row block, columns around the
+/// 16-column panel and the 64-column single-row group, depths around the quad.
+@Suite struct GEMMU8S8Tests {
+    static let shapes: [(m: Int, n: Int, k: Int)] = [
+        (1, 1, 1), (1, 3, 7), (3, 7, 17), (7, 17, 33), (17, 33, 3), (33, 1, 288),
+        (6, 16, 4), (12, 32, 64), (2, 64, 33), (1, 64, 128), (1, 512, 128), (1, 80, 9), (5, 10, 17),
+        (121, 64, 288), (49, 192, 64), (33, 65, 31), (2, 17, 1), (13, 130, 5),
+    ]
+
+    /// Packs `b` (`[k][n]`), runs `gemmU8S8` and the unpacked reference, with junk in the row
+    /// padding of `a` that the zero weights must cancel.
+    func check(m: Int, n: Int, k: Int, seed: UInt64, portable: Bool) {
+        var g = TestData(seed: seed)
+        let packedDepth = (k + 3) / 4 * 4, lda = packedDepth + 4, ldc = n + 1
+        let a = [UInt8].random(count: m * lda, using: &g)
+        let b = [Int8].random(count: k * n, using: &g)
+        let zeroPoint = Int32.random(in: 0...255, using: &g)
+        let right = transposed(b, rows: k, columns: n).withUnsafeBufferPointer {
+            PackedRightS8x4(transposed: $0.baseAddress!, ld: k, depth: k, columns: n)
+        }
+        #expect(right.paddedDepth == packedDepth)
+        var expected = [Int32](repeating: -1, count: m * ldc)
+        var actual = expected
+        gemmS8Reference(m: m, n: n, k: k, a: a, lda: lda, aZeroPoint: zeroPoint, b: b, ldb: n, c: &expected, ldc: ldc)
+        if portable {
+            gemmU8S8Reference(rows: m, a: a, lda: lda, zeroPoint: zeroPoint, right: right, c: &actual, ldc: ldc)
+        } else {
+            gemmU8S8(rows: m, a: a, lda: lda, zeroPoint: zeroPoint, right: right, c: &actual, ldc: ldc)
+        }
+        #expect(actual == expected, "m \(m) n \(n) k \(k) zero point \(zeroPoint)")
+    }
+
+    @Test(arguments: shapes.indices)
+    func equalsReference(shapeIndex: Int) {
+        let (m, n, k) = Self.shapes[shapeIndex]
+        check(m: m, n: n, k: k, seed: UInt64(shapeIndex + 1), portable: false)
+    }
+
+    @Test(arguments: [0, 5, 10, 13])
+    func packedReferenceEqualsUnpackedReference(shapeIndex: Int) {
+        let (m, n, k) = Self.shapes[shapeIndex]
+        check(m: m, n: n, k: k, seed: UInt64(shapeIndex + 100), portable: true)
+    }
+
+    @Test func extremeOperandsStayExact() {
+        let m = 7, n = 17, k = 1025, lda = (k + 3) / 4 * 4
+        let a = [UInt8](repeating: 255, count: m * lda)
+        let weights = [Int8](repeating: -127, count: n * k)
+        let right = weights.withUnsafeBufferPointer { PackedRightS8x4(transposed: $0.baseAddress!, ld: k, depth: k, columns: n) }
+        var actual = [Int32](repeating: 0, count: m * n)
+        for zeroPoint: Int32 in [0, 255] {
+            gemmU8S8(rows: m, a: a, lda: lda, zeroPoint: zeroPoint, right: right, c: &actual, ldc: n)
+            #expect(actual.allSatisfy { $0 == Int32(k) * (255 - zeroPoint) * -127 })
+        }
+    }
+
+    @Test func selectionFollowsTheCPU() {
+        if !Int8GEMMKernels.avx512VNNIIsSupported { #expect(Int8GEMMKernels.selected == .int16Pairs) }
+        #expect(Int8GEMMKernels(rawValue: Int8GEMMKernels.selected.rawValue) == Int8GEMMKernels.selected)
+    }
+}
