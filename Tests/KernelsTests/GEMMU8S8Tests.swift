@@ -63,3 +63,42 @@ import Testing
         #expect(Int8GEMMKernels(rawValue: Int8GEMMKernels.selected.rawValue) == Int8GEMMKernels.selected)
     }
 }
+
+/// The quad-GEMM convolution must equal the scalar convolution reference bit for bit for every
+/// layout, padding, stride and channel count, including windows hanging over the image edge.
+@Suite struct Conv2DU8S8Tests {
+    static let cases: [(c: Int, h: Int, w: Int, k: (Int, Int), s: (Int, Int), p: (Int, Int), o: Int, last: Bool)] = [
+        (1, 28, 28, (3, 3), (1, 1), (0, 0), 32, false), (32, 13, 13, (3, 3), (1, 1), (0, 0), 64, true),
+        (64, 5, 5, (3, 3), (1, 1), (0, 0), 64, true), (3, 7, 9, (3, 3), (2, 1), (1, 1), 17, true),
+        (5, 17, 6, (5, 3), (1, 2), (2, 1), 7, false), (1, 4, 4, (4, 4), (4, 4), (0, 0), 33, false),
+        (7, 1, 1, (1, 1), (1, 1), (0, 0), 1, true), (2, 9, 33, (3, 1), (1, 1), (1, 0), 16, true),
+    ]
+
+    @Test(arguments: cases.indices)
+    func equalsReference(caseIndex: Int) {
+        let t = Self.cases[caseIndex]
+        let g = Conv2DGeometry(channels: t.c, height: t.h, width: t.w, kernel: t.k, stride: t.s, padding: t.p,
+                               channelsLast: t.last)
+        var random = TestData(seed: UInt64(caseIndex + 7))
+        let image = [UInt8].random(count: t.c * t.h * t.w, using: &random)
+        let weights = [Int8].random(count: t.o * g.windowSize, using: &random)
+        let zeroPoint = Int32.random(in: 0...255, using: &random)
+        var expected = [Int32](repeating: 0, count: g.positions * t.o)
+        conv2dS8Reference(g, x: image, zeroPoint: zeroPoint, weights: weights, outputs: t.o, c: &expected)
+        let ordered = weights.withUnsafeBufferPointer { g.windowOrderedWeights($0.baseAddress!, outputs: t.o) }
+        let right = ordered.withUnsafeBufferPointer {
+            PackedRightS8x4(transposed: $0.baseAddress!, ld: g.windowSize, depth: g.windowSize, columns: t.o)
+        }
+        var actual = [Int32](repeating: -1, count: g.positions * t.o)
+        var blocks = 0
+        actual.withUnsafeMutableBufferPointer { out in
+            conv2dU8S8(g, image: image, zeroPoint: zeroPoint, right: right, scratch: ConvolutionU8S8Scratch(for: right)) {
+                first, count, acc, ldacc in
+                blocks += 1
+                for r in 0..<count { (out.baseAddress! + (first + r) * t.o).update(from: acc + r * ldacc, count: t.o) }
+            }
+        }
+        #expect(actual == expected, "case \(caseIndex): \(g)")
+        #expect(blocks == (g.positions + ConvolutionU8S8Scratch.blockRows - 1) / ConvolutionU8S8Scratch.blockRows)
+    }
+}
