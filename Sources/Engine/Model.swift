@@ -6,7 +6,8 @@ public final class Model: @unchecked Sendable {
     /// Threads one run uses: 1 runs on the caller's thread only; more splits the batch over
     /// worker threads created at init.
     public let threads: Int
-    public let weights: WeightSet
+    /// The weight file's precision: `.int8` runs the int8 path.
+    public let precision: Precision
     /// Per-sample input shape, e.g. `[1, 28, 28]`.
     public let inputShape: [Int]
     /// Per-sample output shape, e.g. `[10]`.
@@ -15,32 +16,45 @@ public final class Model: @unchecked Sendable {
     let outputCount: Int
     let lanes: [Lane]
     private let pool: WorkerPool?
+    /// The packed weights, shared with every sibling; the raw `WeightSet` is not kept.
+    private let shared: SharedWeights
 
-    public var precision: Precision { weights.precision }
+    public convenience init(architecture: Architecture, weights: WeightSet, maxBatch: Int = 1, threads: Int = 1) throws(EngineError) {
+        let shared = SharedWeights(weights)
+        try self.init(architecture: architecture, shared: shared, maxBatch: maxBatch, threads: threads)
+        shared.releaseSource()
+    }
 
-    public init(architecture: Architecture, weights: WeightSet, maxBatch: Int = 1, threads: Int = 1) throws(EngineError) {
+    private init(architecture: Architecture, shared: SharedWeights, maxBatch: Int, threads: Int) throws(EngineError) {
         guard maxBatch >= 1 else { throw .batchOutOfRange(maximum: maxBatch, actual: maxBatch) }
         guard threads >= 1 else { throw .unsupported("thread count \(threads); it must be at least 1") }
         self.architecture = architecture
         self.maxBatch = maxBatch
         self.threads = threads
-        self.weights = weights
+        self.shared = shared
+        precision = shared.precision
         inputShape = architecture.inputShape
         outputShape = try architecture.outputShape()
         inputCount = inputShape.reduce(1, *)
         outputCount = outputShape.reduce(1, *)
-        // Each thread gets its own lane (steps and buffers). FP32 lanes share the packed weights;
-        // int8 matrices carry their own scratch, so each int8 lane packs its own.
+        // Each thread gets its own lane (steps, buffers, int8 scratch sized for its share of the
+        // batch); all lanes share the packed weights.
         let laneCount = min(threads, maxBatch)
-        let shared = WeightPacker(weights: weights, samples: maxBatch)
         var lanes: [Lane] = []
         for index in 0..<laneCount {
             let capacity = index == 0 ? maxBatch : (maxBatch + laneCount - 1) / laneCount
-            let packer = weights.precision == .fp32 || index == 0 ? shared : WeightPacker(weights: weights, samples: maxBatch)
-            lanes.append(try Lane(architecture: architecture, packer: packer, capacity: capacity))
+            lanes.append(try Lane(architecture: architecture, packer: WeightPacker(shared: shared, samples: capacity),
+                                  capacity: capacity))
         }
         self.lanes = lanes
         pool = laneCount > 1 ? WorkerPool(lanes: lanes) : nil
+    }
+
+    /// Another instance of this model for another thread: its own lanes, activation buffers and
+    /// int8 scratch, sharing this one's packed weights (read-only), so the two run at the same time
+    /// and compute the same bits. Costs the buffers only; no raw weights are kept for it.
+    public func makeSibling() throws(EngineError) -> Model {
+        try Model(architecture: architecture, shared: shared, maxBatch: maxBatch, threads: threads)
     }
 
     deinit { pool?.shutDown() }

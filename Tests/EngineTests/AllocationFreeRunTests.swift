@@ -37,6 +37,14 @@ struct AllocationFreeRunTests {
                                 golden: golden, model: model, batch: batch)
     }
 
+    @Test(.enabled(if: optimizedBuild, "release builds only"), arguments: GoldenModelTests.models, ["fp32", "int8"])
+    func siblingRunAllocatesNothing(model: String, precision: String) throws {
+        let golden = try GoldenFixture(model)
+        let original = try Model(architecture: golden.architecture, weights: SiblingModelTests.weights(golden, precision),
+                                 maxBatch: 4)
+        try expectNoAllocations(original.makeSibling(), golden: golden, model: model, batch: 4)
+    }
+
     private func expectNoAllocations(_ engine: Model, golden: GoldenFixture, model: String, batch: Int) throws {
         let input = Array(try golden.floats("input.f32").prefix(batch * engine.inputShape.reduce(1, *)))
         var output = [Float](repeating: 0, count: batch * 10)

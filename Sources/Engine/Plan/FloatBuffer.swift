@@ -1,4 +1,5 @@
-/// A zero-filled, 64-byte-aligned float allocation owned by one model instance.
+/// A zero-filled, 64-byte-aligned float allocation: a lane's buffer, or read-only weights shared
+/// by every instance of one model.
 final class FloatBuffer {
     let pointer: UnsafeMutablePointer<Float>
     let count: Int

@@ -83,7 +83,7 @@ struct LaneBuilder {
     /// (see `QuantizedChainStep`) become one step. Returns how many layers it took (0: none).
     mutating func addQuantizedChain(_ layers: ArraySlice<Layer>) throws(EngineError) -> Int {
         guard let chain = try QuantizedChainStep(layers: layers, shape: shape, channelsLast: channelsLast,
-                                                 weights: packer.weights, capacity: capacity) else { return 0 }
+                                                 packer: packer, capacity: capacity) else { return 0 }
         steps.append(chain)
         shape = chain.outputShape
         channelsLast = chain.outputChannelsLast

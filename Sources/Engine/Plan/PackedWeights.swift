@@ -1,7 +1,8 @@
 import Kernels
 
 /// A layer's weight matrix packed once, at model init, as the GEMM's B operand (`[in][out]` in
-/// 16-column panels), with its bias. Immutable after init and shared by every worker lane.
+/// 16-column panels), with its bias. Immutable after init and shared by every worker lane and
+/// sibling instance (`Model.makeSibling()`).
 final class PackedWeights {
     let inputs: Int
     let outputs: Int
@@ -57,86 +58,5 @@ final class PackedWeights {
         gemmF32(m: rows, n: outputs, k: inputs, a: x, lda: inputs, packedB: packed.pointer, c: y, ldc: ldy ?? outputs,
                 accumulate: accumulate, epilogue: GEMMF32Epilogue(columnBias: biasPointer, activation: activation,
                                                                   addend: addend, addendStride: outputs))
-    }
-}
-
-/// Builds each parameter's packed form once per model, so worker lanes share weights.
-final class WeightPacker {
-    let weights: WeightSet
-    private var cache: [String: PackedWeights] = [:]
-
-    /// Samples per run; an int8 matrix's scratch holds this many times the rows one sample gives it.
-    let samples: Int
-
-    init(weights: WeightSet, samples: Int = 1) { self.weights = weights; self.samples = samples }
-
-    /// A dense layer's weight and bias; `rowsPerSample` is how many rows of input one sample
-    /// gives it (tokens, time steps or 1), which sizes the int8 form's scratch.
-    func dense(_ prefix: String, inputs: Int, outputs: Int, rowsPerSample: Int, bias: Bool = true) throws(EngineError) -> PackedWeights {
-        if let hit = cache[prefix] { return hit }
-        if weights.precision == .int8 {
-            let packed = try int8Matrix("\(prefix).weight", bias: bias ? "\(prefix).bias" : nil, inputs: inputs, outputs: outputs,
-                                        rowCapacity: samples * rowsPerSample)
-            cache[prefix] = packed
-            return packed
-        }
-        let w = try weights.floats("\(prefix).weight", shape: [outputs, inputs])
-        let b = bias ? try weights.floats("\(prefix).bias", shape: [outputs]) : nil
-        let packed = PackedWeights(dense: w, bias: b, inputs: inputs, outputs: outputs)
-        cache[prefix] = packed
-        return packed
-    }
-
-    /// A matrix `[outputs, inputs]` under an exact name, with an optional bias under another.
-    func matrix(_ name: String, bias biasName: String?, inputs: Int, outputs: Int, rowsPerSample: Int) throws(EngineError) -> PackedWeights {
-        if let hit = cache[name] { return hit }
-        if weights.precision == .int8 {
-            let packed = try int8Matrix(name, bias: biasName, inputs: inputs, outputs: outputs,
-                                        rowCapacity: samples * rowsPerSample)
-            cache[name] = packed
-            return packed
-        }
-        let w = try weights.floats(name, shape: [outputs, inputs])
-        let b = try biasName.map { (n: String) throws(EngineError) in try weights.floats(n, shape: [outputs]) }
-        let packed = PackedWeights(dense: w, bias: b, inputs: inputs, outputs: outputs)
-        cache[name] = packed
-        return packed
-    }
-
-    /// Dense layers `prefixes` (each `[outputs, inputs]` with a bias) that multiply the same input,
-    /// stacked into one matrix of `prefixes.count · outputs` outputs in that order; nil when they
-    /// cannot share one (int8 matrices calibrated to different input quantizations).
-    func stacked(_ prefixes: [String], inputs: Int, outputs: Int, rowsPerSample: Int) throws(EngineError) -> PackedWeights? {
-        if weights.precision == .int8 {
-            return try int8Stacked(prefixes, inputs: inputs, outputs: outputs, rowCapacity: samples * rowsPerSample)
-        }
-        var w: [Float] = [], b: [Float] = []
-        for prefix in prefixes {
-            w += try weights.floats("\(prefix).weight", shape: [outputs, inputs])
-            b += try weights.floats("\(prefix).bias", shape: [outputs])
-        }
-        return PackedWeights(dense: w, bias: b, inputs: inputs, outputs: prefixes.count * outputs)
-    }
-
-    func conv(_ prefix: String, geometry g: Conv2DGeometry, outputs: Int) throws(EngineError) -> PackedWeights {
-        if let hit = cache[prefix] { return hit }
-        if weights.precision == .int8 {
-            let packed = try int8Conv(prefix, geometry: g, outputs: outputs)
-            cache[prefix] = packed
-            return packed
-        }
-        let w = try weights.floats("\(prefix).weight", shape: [outputs, g.channels, g.kernelHeight, g.kernelWidth])
-        let b = try weights.floats("\(prefix).bias", shape: [outputs])
-        let packed = PackedWeights(conv: w, bias: b, geometry: g, outputs: outputs)
-        cache[prefix] = packed
-        return packed
-    }
-
-    func vector(_ name: String, count: Int) throws(EngineError) -> FloatBuffer {
-        FloatBuffer(copying: try weights.floats(name, shape: [count]))
-    }
-
-    func table(_ name: String, shape: [Int]) throws(EngineError) -> FloatBuffer {
-        FloatBuffer(copying: try weights.floats(name, shape: shape))
     }
 }

@@ -37,6 +37,7 @@ struct QuantizedEpilogue {
 
 /// A chain layer's int8 matrix: the weights packed as the GEMM's right operand (rows of `depth`
 /// values in GEMM depth order), the calibrated quantization of its input, and its epilogue.
+/// Immutable; made once per weight file and shared by every lane and sibling instance.
 struct QuantizedMatrix {
     let right: PackedRightS8
     let input: QuantizationParameters
@@ -69,14 +70,16 @@ final class QuantizedConvOp: QuantizedChainOp {
     private let centered: UnsafeMutablePointer<Int16>
     private let scratch: UnsafeMutablePointer<Int32>
 
-    init(point: ActivationPoint, layout: IndirectConvS8Layout, weights: WeightSet, prefix: String, outputs: Int,
+    init(point: ActivationPoint, layout: IndirectConvS8Layout, packer: WeightPacker, prefix: String, outputs: Int,
          activation: ActivationF32, inputIsFloat: Bool, output: QuantizationParameters?) throws(EngineError) {
         let g = layout.geometry, name = "\(prefix).weight"
-        let (values, scales) = try weights.int8(name, shape: [outputs, g.channels, g.kernelHeight, g.kernelWidth])
-        let reordered = values.withUnsafeBufferPointer { layout.reorderedWeights($0.baseAddress!, outputs: outputs) }
-        matrix = try QuantizedMatrix(weights: weights, name: name, rows: reordered, depth: layout.depth, scales: scales,
-                                     bias: "\(prefix).bias", activation: activation, inputIsFloat: inputIsFloat,
-                                     output: output)
+        matrix = try packer.shared.value("chain-conv:\(name)") { (weights) throws(EngineError) in
+            let (values, scales) = try weights.int8(name, shape: [outputs, g.channels, g.kernelHeight, g.kernelWidth])
+            let reordered = values.withUnsafeBufferPointer { layout.reorderedWeights($0.baseAddress!, outputs: outputs) }
+            return try QuantizedMatrix(weights: weights, name: name, rows: reordered, depth: layout.depth, scales: scales,
+                                       bias: "\(prefix).bias", activation: activation, inputIsFloat: inputIsFloat,
+                                       output: output)
+        }
         self.point = point
         self.layout = layout
         inputCount = g.channels * g.height * g.width
@@ -120,13 +123,15 @@ final class QuantizedDenseOp: QuantizedChainOp {
     private let centered: UnsafeMutablePointer<Int16>
     private let accumulators: UnsafeMutablePointer<Int32>
 
-    init(point: ActivationPoint, weights: WeightSet, prefix: String, inputs: Int, outputs: Int, rowsPerSample: Int,
+    init(point: ActivationPoint, packer: WeightPacker, prefix: String, inputs: Int, outputs: Int, rowsPerSample: Int,
          capacity: Int, activation: ActivationF32, inputIsFloat: Bool, output: QuantizationParameters?) throws(EngineError) {
         let name = "\(prefix).weight"
-        let (values, scales) = try weights.int8(name, shape: [outputs, inputs])
-        matrix = try QuantizedMatrix(weights: weights, name: name, rows: values, depth: inputs, scales: scales,
-                                     bias: "\(prefix).bias", activation: activation, inputIsFloat: inputIsFloat,
-                                     output: output)
+        matrix = try packer.shared.value("chain-dense:\(name)") { (weights) throws(EngineError) in
+            let (values, scales) = try weights.int8(name, shape: [outputs, inputs])
+            return try QuantizedMatrix(weights: weights, name: name, rows: values, depth: inputs, scales: scales,
+                                       bias: "\(prefix).bias", activation: activation, inputIsFloat: inputIsFloat,
+                                       output: output)
+        }
         self.point = point
         self.inputs = inputs; self.rowsPerSample = rowsPerSample
         outputCount = rowsPerSample * outputs

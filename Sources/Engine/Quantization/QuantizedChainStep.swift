@@ -23,9 +23,9 @@ final class QuantizedChainStep: Step {
     private let observed: FloatBuffer
 
     /// Nil when `layers` does not start such a run.
-    init?(layers: ArraySlice<Layer>, shape: [Int], channelsLast: Bool, weights: WeightSet,
+    init?(layers: ArraySlice<Layer>, shape: [Int], channelsLast: Bool, packer: WeightPacker,
           capacity: Int) throws(EngineError) {
-        guard weights.precision == .int8 else { return nil }
+        guard packer.precision == .int8 else { return nil }
         let plan = try QuantizedChainPlan(layers: layers, shape: shape, channelsLast: channelsLast)
         guard plan.matrixCount >= 2 else { return nil }
         var ops: [QuantizedChainOp] = []
@@ -33,18 +33,18 @@ final class QuantizedChainStep: Step {
         for (index, entry) in plan.entries.enumerated() {
             let later = plan.entries[(index + 1)...].first { $0.weightName != nil }
             let output = try later.map { (e: QuantizedChainPlan.Entry) throws(EngineError) in
-                try weights.inputQuantization(of: e.weightName!)
+                try packer.inputQuantization(of: e.weightName!)
             }
             let point = ActivationPoint(name: entry.layer.name, shape: entry.outputShape, channelsLast: entry.outputChannelsLast)
             switch entry.layer {
             case let .conv2d(conv):
                 ops.append(try QuantizedConvOp(point: point, layout: IndirectConvS8Layout(entry.geometry!)!,
-                                               weights: weights, prefix: conv.name, outputs: conv.outChannels,
+                                               packer: packer, prefix: conv.name, outputs: conv.outChannels,
                                                activation: conv.activation.kernel, inputIsFloat: index == 0, output: output))
                 carried = output
             case let .dense(dense):
                 let inputs = entry.inputShape.last!
-                ops.append(try QuantizedDenseOp(point: point, weights: weights, prefix: dense.name, inputs: inputs,
+                ops.append(try QuantizedDenseOp(point: point, packer: packer, prefix: dense.name, inputs: inputs,
                                                 outputs: dense.outFeatures,
                                                 rowsPerSample: entry.inputShape.reduce(1, *) / inputs, capacity: capacity,
                                                 activation: dense.activation.kernel, inputIsFloat: index == 0,

@@ -1,10 +1,42 @@
 import Kernels
 
+/// The immutable part of an int8 weight matrix: the weights packed as the GEMM's right operand,
+/// the per-column FP32 scales (`s_w[j] · s_x`), the bias and the calibrated quantization of the
+/// input. Built once per weight file and shared by every lane and sibling instance; each of them
+/// wraps it in a `QuantizedLinear` with scratch of its own.
+final class QuantizedLinearWeights {
+    let inputs: Int
+    let outputs: Int
+    let right: PackedRightS8
+    let columnScale: FloatBuffer
+    let bias: FloatBuffer?
+    let inverseInputScale: Float
+    let inputZeroPoint: Int32
+    /// Built here (it allocates): the in-place window walk of the convolution this matrix serves.
+    let indirect: IndirectConvS8Layout?
+
+    /// `weight` holds `outputs` rows of `inputs` int8 values (depth order of the GEMM), `scales`
+    /// one per output; `input` quantizes the values this matrix multiplies.
+    init(weight: UnsafePointer<Int8>, scales: [Float], bias: [Float]?, input: QuantizationParameters,
+         inputs: Int, outputs: Int, convolution: Conv2DGeometry? = nil) {
+        self.inputs = inputs
+        self.outputs = outputs
+        right = PackedRightS8(depth: inputs, columns: outputs)
+        right.pack(transposed: weight, ld: inputs)
+        columnScale = FloatBuffer(copying: scales.map { $0 * input.scale })
+        self.bias = bias.map(FloatBuffer.init(copying:))
+        inverseInputScale = 1 / input.scale
+        inputZeroPoint = input.zeroPoint
+        indirect = convolution.flatMap(IndirectConvS8Layout.init).flatMap { $0.depth == inputs ? $0 : nil }
+    }
+}
+
 /// A weight matrix of an int8 model: `y = act(x · Wᵀ + b)` computed as quantize `x` to uint8
 /// (the calibrated parameters of this matrix's input), int8 GEMM with Int32 accumulation against
 /// the per-channel symmetric weights, then one FP32 epilogue (`Float(acc) · s_x · s_w[j] + b[j]`).
-/// Weights are packed once; the scratch for up to `rowCapacity` rows is allocated here, so a run
-/// allocates nothing (the scratch belongs to the model instance, which runs one batch at a time).
+/// The packed weights are shared (`QuantizedLinearWeights`); the scratch for up to `rowCapacity`
+/// rows is allocated here, so a run allocates nothing (the scratch belongs to the model instance,
+/// which runs one batch at a time).
 final class QuantizedLinear {
     let inputs: Int
     let outputs: Int
@@ -19,27 +51,24 @@ final class QuantizedLinear {
     private let accumulators: UnsafeMutablePointer<Int32>
     /// Block scratch of `conv2dS8Indirect`, for convolutions whose windows it reads in place.
     private let blockScratch: UnsafeMutablePointer<Int32>
-    /// Built at init (it allocates): the in-place window walk of the convolution this matrix serves.
     private let indirect: IndirectConvS8Layout?
 
-    /// `weight` holds `outputs` rows of `inputs` int8 values (depth order of the GEMM), `scales`
-    /// one per output; `input` quantizes the values this matrix multiplies.
-    init(weight: UnsafePointer<Int8>, scales: [Float], bias: [Float]?, input: QuantizationParameters,
-         inputs: Int, outputs: Int, rowCapacity: Int, inputCapacity: Int? = nil, convolution: Conv2DGeometry? = nil) {
-        self.inputs = inputs
-        self.outputs = outputs
-        right = PackedRightS8(depth: inputs, columns: outputs)
-        right.pack(transposed: weight, ld: inputs)
-        columnScale = FloatBuffer(copying: scales.map { $0 * input.scale })
-        self.bias = bias.map(FloatBuffer.init(copying:))
-        inverseInputScale = 1 / input.scale
-        inputZeroPoint = input.zeroPoint
+    /// Scratch for `rowCapacity` rows (and a quantized input of `inputCapacity` values, when a
+    /// convolution's image is larger than its rows) around the shared `weights`.
+    init(weights: QuantizedLinearWeights, rowCapacity: Int, inputCapacity: Int? = nil) {
+        inputs = weights.inputs
+        outputs = weights.outputs
+        right = weights.right
+        columnScale = weights.columnScale
+        bias = weights.bias
+        inverseInputScale = weights.inverseInputScale
+        inputZeroPoint = weights.inputZeroPoint
+        indirect = weights.indirect
         self.rowCapacity = rowCapacity
         quantizedInput = .allocate(capacity: max(inputCapacity ?? rowCapacity * inputs, rowCapacity * inputs))
         left = PackedLeftS8(rows: rowCapacity, depth: inputs)
         accumulators = .allocate(capacity: rowCapacity * outputs)
         blockScratch = .allocate(capacity: indirectConvS8ScratchSize(outputs: outputs))
-        indirect = convolution.flatMap(IndirectConvS8Layout.init).flatMap { $0.depth == inputs ? $0 : nil }
     }
 
     deinit {

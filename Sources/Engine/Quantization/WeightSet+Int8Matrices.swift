@@ -1,50 +1,47 @@
 import Kernels
 
-extension WeightPacker {
+extension WeightSet {
     /// The int8 form of matrix `name` (`[outputs, inputs]`) with an optional FP32 bias.
-    func int8Matrix(_ name: String, bias biasName: String?, inputs: Int, outputs: Int,
-                    rowCapacity: Int) throws(EngineError) -> PackedWeights {
-        let (values, scales) = try weights.int8(name, shape: [outputs, inputs])
-        let bias = try biasName.map { (n: String) throws(EngineError) in try weights.floats(n, shape: [outputs]) }
-        let input = try weights.inputQuantization(of: name)
-        let linear = values.withUnsafeBufferPointer { w in
-            QuantizedLinear(weight: w.baseAddress!, scales: scales, bias: bias, input: input,
-                            inputs: inputs, outputs: outputs, rowCapacity: rowCapacity)
+    func int8Matrix(_ name: String, bias biasName: String?, inputs: Int, outputs: Int) throws(EngineError) -> QuantizedLinearWeights {
+        let (values, scales) = try int8(name, shape: [outputs, inputs])
+        let bias = try biasName.map { (n: String) throws(EngineError) in try floats(n, shape: [outputs]) }
+        let input = try inputQuantization(of: name)
+        return values.withUnsafeBufferPointer { w in
+            QuantizedLinearWeights(weight: w.baseAddress!, scales: scales, bias: bias, input: input,
+                                   inputs: inputs, outputs: outputs)
         }
-        return PackedWeights(quantized: linear)
     }
 
-    /// int8 matrices `prefixes` stacked along the output axis (see `stacked`): one quantization of
-    /// the shared input serves all of them. Per-channel scales and the Int32 sums are those of the
-    /// separate matrices, so every output has the same bits. Nil when the inputs' calibrated
-    /// quantizations differ.
-    func int8Stacked(_ prefixes: [String], inputs: Int, outputs: Int, rowCapacity: Int) throws(EngineError) -> PackedWeights? {
+    /// int8 matrices `prefixes` stacked along the output axis (see `WeightPacker.stacked`): one
+    /// quantization of the shared input serves all of them. Per-channel scales and the Int32 sums
+    /// are those of the separate matrices, so every output has the same bits. Nil when the inputs'
+    /// calibrated quantizations differ.
+    func int8Stacked(_ prefixes: [String], inputs: Int, outputs: Int) throws(EngineError) -> QuantizedLinearWeights? {
         var values: [Int8] = [], scales: [Float] = [], bias: [Float] = []
         var input: QuantizationParameters?
         for prefix in prefixes {
             let name = "\(prefix).weight"
-            let (w, s) = try weights.int8(name, shape: [outputs, inputs])
-            let q = try weights.inputQuantization(of: name)
+            let (w, s) = try int8(name, shape: [outputs, inputs])
+            let q = try inputQuantization(of: name)
             if let input, input != q { return nil }
             input = q
             values += w
             scales += s
-            bias += try weights.floats("\(prefix).bias", shape: [outputs])
+            bias += try floats("\(prefix).bias", shape: [outputs])
         }
         guard let input else { return nil }
-        let linear = values.withUnsafeBufferPointer { w in
-            QuantizedLinear(weight: w.baseAddress!, scales: scales, bias: bias, input: input,
-                            inputs: inputs, outputs: prefixes.count * outputs, rowCapacity: rowCapacity)
+        return values.withUnsafeBufferPointer { w in
+            QuantizedLinearWeights(weight: w.baseAddress!, scales: scales, bias: bias, input: input,
+                                   inputs: inputs, outputs: prefixes.count * outputs)
         }
-        return PackedWeights(quantized: linear)
     }
 
     /// The int8 form of an OIHW convolution weight, reordered to the im2col depth order (ky, kx, c).
-    func int8Conv(_ prefix: String, geometry g: Conv2DGeometry, outputs: Int) throws(EngineError) -> PackedWeights {
+    func int8Conv(_ prefix: String, geometry g: Conv2DGeometry, outputs: Int) throws(EngineError) -> QuantizedLinearWeights {
         let name = "\(prefix).weight"
-        let (values, scales) = try weights.int8(name, shape: [outputs, g.channels, g.kernelHeight, g.kernelWidth])
-        let bias = try weights.floats("\(prefix).bias", shape: [outputs])
-        let input = try weights.inputQuantization(of: name)
+        let (values, scales) = try int8(name, shape: [outputs, g.channels, g.kernelHeight, g.kernelWidth])
+        let bias = try floats("\(prefix).bias", shape: [outputs])
+        let input = try inputQuantization(of: name)
         var reordered = [Int8](repeating: 0, count: values.count)
         let taps = g.kernelHeight * g.kernelWidth
         for o in 0..<outputs {
@@ -52,17 +49,12 @@ extension WeightPacker {
                 for t in 0..<taps { reordered[(o * taps + t) * g.channels + c] = values[(o * g.channels + c) * taps + t] }
             }
         }
-        let imageCount = g.channels * g.height * g.width
-        let linear = reordered.withUnsafeBufferPointer { w in
-            QuantizedLinear(weight: w.baseAddress!, scales: scales, bias: bias, input: input, inputs: g.windowSize,
-                            outputs: outputs, rowCapacity: g.positions, inputCapacity: imageCount + g.windowSize,
-                            convolution: g)
+        return reordered.withUnsafeBufferPointer { w in
+            QuantizedLinearWeights(weight: w.baseAddress!, scales: scales, bias: bias, input: input, inputs: g.windowSize,
+                                   outputs: outputs, convolution: g)
         }
-        return PackedWeights(quantized: linear)
     }
-}
 
-extension WeightSet {
     /// The int8 values and per-output-channel scales of parameter `name`, checked against `shape`.
     func int8(_ name: String, shape: [Int]) throws(EngineError) -> (values: [Int8], scales: [Float]) {
         guard let tensor = tensors[name] else { throw .badParameter(name: name, expected: shape, actual: nil) }
