@@ -139,7 +139,7 @@ public final class ModelRepository: Sendable {
             throw .modelUnavailable(name: file.name, reason: error.description)
         }
         return ServedModel(name: file.name, version: file.version, path: path, architecture: file.architecture,
-                           metadata: file.metadata, first: first, weights: file.weights, workers: workers)
+                           metadata: file.metadata, first: first, workers: workers)
     }
 
     /// Model names as the URL paths and the weight-file format allow them.

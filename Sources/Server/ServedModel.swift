@@ -3,9 +3,10 @@ import Synchronization
 
 /// One loaded weight file, ready to serve: its identity, its shapes and one `Model` per worker
 /// (a `Model` runs one request at a time, so workers never share one). Worker 0's instance is built
-/// at load; the others on their worker's first request for this model, so idle memory holds one
-/// instance per model, not one per worker. A reload makes a new value and swaps it in, and
-/// requests holding the old one finish on it.
+/// at load; the others, siblings of it sharing its packed weights, on their worker's first request
+/// for this model, so idle memory holds one instance per model, not one per worker, and no raw
+/// weights. A reload makes a new value and swaps it in, and requests holding the old one finish
+/// on it.
 public final class ServedModel: Sendable {
     public let name: String
     public let version: Int
@@ -18,9 +19,6 @@ public final class ServedModel: Sendable {
     public let outputShape: [Int]
     public let metadata: [String: String]
     private let instances: Mutex<[Model?]>
-    /// Kept only while some worker has no instance yet.
-    private let weights: Mutex<WeightSet?>
-    private let maxBatch: Int
 
     /// Floats in one input sample.
     public var inputCount: Int { inputShape.reduce(1, *) }
@@ -28,7 +26,7 @@ public final class ServedModel: Sendable {
     public var outputCount: Int { outputShape.reduce(1, *) }
 
     init(name: String, version: Int, path: String, architecture: Architecture, metadata: [String: String],
-         first: Model, weights: WeightSet, workers: Int) {
+         first: Model, workers: Int) {
         self.name = name
         self.version = version
         self.path = path
@@ -37,23 +35,15 @@ public final class ServedModel: Sendable {
         self.inputShape = first.inputShape
         self.outputShape = first.outputShape
         self.metadata = metadata
-        self.maxBatch = first.maxBatch
         self.instances = Mutex([first] + [Model?](repeating: nil, count: max(workers, 1) - 1))
-        self.weights = Mutex(workers > 1 ? weights : nil)
     }
 
-    /// Worker `worker`'s own instance, built on its first call (the same weights already built and
-    /// ran once for worker 0, so this fails only when memory runs out).
+    /// Worker `worker`'s own instance, built on its first call as a sibling of worker 0's (which
+    /// built and ran once, so this fails only when memory runs out).
     func instance(for worker: Int) throws(EngineError) -> Model {
         if let model = instances.withLock({ $0[worker] }) { return model }
-        guard let weights = self.weights.withLock({ $0 }) else {
-            throw EngineError.invalidArchitecture("no weights left to build worker \(worker)'s instance")
-        }
-        let model = try Model(architecture: architecture, weights: weights, maxBatch: maxBatch, threads: 1)
-        instances.withLock { all in
-            all[worker] = model
-            if !all.contains(where: { $0 == nil }) { self.weights.withLock { $0 = nil } }
-        }
+        let model = try instances.withLock { $0[0]! }.makeSibling()
+        instances.withLock { $0[worker] = model }
         return model
     }
 
