@@ -25,3 +25,6 @@ public func activationF32Reference(_ activation: ActivationF32, _ x: Float) -> F
 
 /// Exact e^x in Double, rounded to Float.
 public func expF32Reference(_ x: Float) -> Float { Float(_expD(Double(x))) }
+
+/// Exact 2^w in Double, rounded to Float.
+public func exp2F32Reference(_ w: Float) -> Float { Float(_expD(Double(w) * 0.693_147_180_559_945_3)) }

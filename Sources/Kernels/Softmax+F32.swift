@@ -28,6 +28,7 @@ struct SoftmaxRowShape {
     let overlapping: Bool
     /// The lanes of that last vector past the last full one.
     let fresh: SIMDMask<SIMD8<Int32>>
+    /// The caller's scale times log2(e): the exponentials are computed as powers of 2.
     let scale: SIMD8<Float>
 
     init(columns: Int, scale: Float) {
@@ -36,7 +37,7 @@ struct SoftmaxRowShape {
         tail = columns - full
         overlapping = columns >= 8 && tail > 0
         fresh = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) .>= Int32(8 - tail)
-        self.scale = SIMD8(repeating: scale)
+        self.scale = SIMD8(repeating: scale * 1.442_695_04)
     }
 
     /// The row's ragged end (see `overlapping`), or the lanes past `full` padded with −∞.
@@ -45,16 +46,16 @@ struct SoftmaxRowShape {
         overlapping ? loadF32x8(row + columns - 8) : loadF32x8(row + full, count: tail, fill: -.infinity)
     }
 
-    /// `−max·scale` from the lane-wise maximum.
+    /// `−max·scale·log2(e)` from the lane-wise maximum.
     @inline(always)
     func shift(_ maxV: SIMD8<Float>) -> SIMD8<Float> { SIMD8(repeating: -horizontalMax(maxV) * scale[0]) }
 
-    /// e^(x·scale − max·scale).
+    /// e^(x·scale − max·scale) = 2^((x − max)·scale·log2(e)).
     @inline(always)
     func exponential(_ x: SIMD8<Float>, _ shift: SIMD8<Float>) -> SIMD8<Float> {
-        var z = shift
-        z.addProduct(x, scale)
-        return expF32x8(z)
+        var w = shift
+        w.addProduct(x, scale)
+        return exp2F32x8(w)
     }
 
     /// The exponentials of the ragged end, and the lanes of them the sum counts.

@@ -43,6 +43,23 @@ import Testing
         #expect(error <= 3e-7)
     }
 
+    @Test func exp2IsWithinTwoTenMillionthsRelative() {
+        let grid = (0...200_000).map { -126 + Float($0) * 0.00126 }
+        let error = grid.map { w in
+            abs(exp2F32x8(SIMD8(repeating: w))[0] - exp2F32Reference(w)) / exp2F32Reference(w)
+        }.max()!
+        print("exp2 max relative error \(error)")
+        #expect(error <= 2e-7)
+    }
+
+    @Test func exp2IsExactAtIntegersAndSaturatesOutsideItsRange() {
+        for n in -126...127 { #expect(exp2F32x8(SIMD8(repeating: Float(n)))[0] == Float(sign: .plus, exponent: n, significand: 1)) }
+        let edges = exp2F32x8(SIMD8(.infinity, -.infinity, 500, -500, .nan, 0, 0, 0))
+        #expect(edges[0] == 0x1p127 && edges[2] == 0x1p127)
+        #expect(edges[1] == 0x1p-126 && edges[3] == 0x1p-126)
+        #expect(edges[4].isNaN)
+    }
+
     @Test(arguments: awkwardSizes)
     func inPlaceApplicationCoversTailsAndNothingMore(count: Int) {
         var data = TestData(seed: UInt64(count))
