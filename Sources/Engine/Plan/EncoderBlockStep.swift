@@ -94,7 +94,14 @@ final class EncoderBlockStep: Step {
         }
         layerNormF32(rows: rows, columns: width, x: residual.pointer, y: normB.pointer,
                      gamma: gammaB.pointer, beta: betaB.pointer, eps: eps)
-        mlp1.apply(rows: rows, x: normB.pointer, y: hiddenValues.pointer, activation: .gelu)
+        if mlp1.quantized == nil {
+            // One pass over the whole hidden buffer instead of one per GEMM tile: the GELU's long
+            // dependency chains (a division) overlap across the buffer. Same values, same bits.
+            mlp1.apply(rows: rows, x: normB.pointer, y: hiddenValues.pointer)
+            ActivationF32.gelu.apply(rows: 1, columns: rows * mlpHidden, x: hiddenValues.pointer, stride: 0)
+        } else {
+            mlp1.apply(rows: rows, x: normB.pointer, y: hiddenValues.pointer, activation: .gelu)
+        }
         if fused {
             mlp2.apply(rows: rows, x: hiddenValues.pointer, y: y, addend: residual.pointer)
         } else {
