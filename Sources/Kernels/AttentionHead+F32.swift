@@ -38,11 +38,37 @@ public func attentionHeadF32(tokens: Int, headWidth: Int, q: UnsafePointer<Float
         values = UnsafePointer(copy)
         valueStride = valueColumns
     }
-    gemmF32RowTiles(m: tokens, n: tokens, k: headWidth, a: q, lda: stride, b: keysT, ldb: keyColumns, panelStride: 16,
-                    c: probabilities, ldc: tokens, accumulate: false, epilogue: .identity)
+    // A last key panel with one or two valid columns (49 = 3·16 + 1) would cost a whole 6×16 tile
+    // per six queries: those keys' scores are dot products of each query with the key instead.
+    let ragged = tokens % 16 <= 2 ? tokens % 16 : 0
+    gemmF32RowTiles(m: tokens, n: tokens - ragged, k: headWidth, a: q, lda: stride, b: keysT, ldb: keyColumns,
+                    panelStride: 16, c: probabilities, ldc: tokens, accumulate: false, epilogue: .identity)
+    for j in tokens - ragged ..< tokens {
+        queryKeyDotsF32(tokens: tokens, headWidth: headWidth, q: q, stride: stride, key: k + j * stride,
+                        scores: probabilities + j)
+    }
     softmaxF32(rows: tokens, columns: tokens, x: probabilities, stride: tokens, scale: scale)
     gemmF32RowTiles(m: tokens, n: headWidth, k: tokens, a: probabilities, lda: tokens, b: values, ldb: valueStride,
                     panelStride: 16, c: context, ldc: contextStride, accumulate: false, epilogue: .identity)
+}
+
+/// `scores[i·tokens] = q_i · key` for every query row i.
+@inline(never)
+private func queryKeyDotsF32(tokens: Int, headWidth: Int, q: UnsafePointer<Float>, stride: Int,
+                             key: UnsafePointer<Float>, scores: UnsafeMutablePointer<Float>) {
+    let wholeVectors = headWidth & ~7
+    for i in 0..<tokens {
+        let query = q + i * stride
+        var products = SIMD8<Float>()
+        var d = 0
+        while d < wholeVectors {
+            products.addProduct(loadF32x8(query + d), loadF32x8(key + d))
+            d &+= 8
+        }
+        var dot = horizontalSum(products)
+        while d < headWidth { dot.addProduct(query[d], key[d]); d &+= 1 }
+        scores[i * tokens] = dot
+    }
 }
 
 /// Floats of `scratch` that `attentionHeadF32` needs.

@@ -2,10 +2,11 @@ import Kernels
 import Testing
 
 /// The direct attention-head kernel against its scalar reference, on token counts that are not
-/// multiples of the 6-row or 16-column tiles and on head widths below, at and above one vector
-/// (16 and 32 read v in place, the others through the padded copy).
+/// multiples of the 6-row or 16-column tiles (17, 18, 33, 49 leave one or two keys past the last
+/// whole panel, scored by dot products) and on head widths below, at and above one vector (16 and
+/// 32 read v in place, the others through the padded copy).
 @Suite struct AttentionHeadF32Tests {
-    @Test(arguments: [1, 3, 7, 17, 33, 49], [1, 3, 8, 16, 17, 32])
+    @Test(arguments: [1, 3, 7, 17, 18, 33, 49], [1, 3, 8, 16, 17, 32])
     func matchesReference(tokens: Int, headWidth: Int) throws {
         var data = TestData(seed: UInt64(tokens * 100 + headWidth))
         let stride = headWidth + 5, contextStride = headWidth + 3
