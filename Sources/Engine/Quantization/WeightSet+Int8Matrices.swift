@@ -42,13 +42,7 @@ extension WeightSet {
         let (values, scales) = try int8(name, shape: [outputs, g.channels, g.kernelHeight, g.kernelWidth])
         let bias = try floats("\(prefix).bias", shape: [outputs])
         let input = try inputQuantization(of: name)
-        var reordered = [Int8](repeating: 0, count: values.count)
-        let taps = g.kernelHeight * g.kernelWidth
-        for o in 0..<outputs {
-            for c in 0..<g.channels {
-                for t in 0..<taps { reordered[(o * taps + t) * g.channels + c] = values[(o * g.channels + c) * taps + t] }
-            }
-        }
+        let reordered = values.withUnsafeBufferPointer { g.windowOrderedWeights($0.baseAddress!, outputs: outputs) }
         return reordered.withUnsafeBufferPointer { w in
             QuantizedLinearWeights(weight: w.baseAddress!, scales: scales, bias: bias, input: input, inputs: g.windowSize,
                                    outputs: outputs, convolution: g)
