@@ -40,6 +40,8 @@ struct QuantizedEpilogue {
 /// Immutable; made once per weight file and shared by every lane and sibling instance.
 struct QuantizedMatrix {
     let right: PackedRightS8
+    /// The same weights in quads for `gemmU8S8` when the process runs the AVX512_VNNI kernels.
+    let quads: PackedRightS8x4?
     let input: QuantizationParameters
     let epilogue: QuantizedEpilogue
     let inputIsFloat: Bool
@@ -51,6 +53,9 @@ struct QuantizedMatrix {
         let right = PackedRightS8(depth: depth, columns: scales.count)
         rows.withUnsafeBufferPointer { right.pack(transposed: $0.baseAddress!, ld: depth) }
         self.right = right
+        quads = Int8GEMMKernels.selected == .avx512VNNI ? rows.withUnsafeBufferPointer {
+            PackedRightS8x4(transposed: $0.baseAddress!, ld: depth, depth: depth, columns: scales.count)
+        } : nil
         epilogue = QuantizedEpilogue(columnScale: FloatBuffer(copying: scales.map { $0 * input.scale }),
                                      bias: FloatBuffer(copying: try weights.floats(biasName, shape: [scales.count])),
                                      activation: activation, output: output)
@@ -112,7 +117,9 @@ final class QuantizedConvOp: QuantizedChainOp {
     }
 }
 
-/// Dense on uint8 rows (or FP32 rows, quantized, when first): int8 GEMM, then the epilogue.
+/// Dense on uint8 rows (or FP32 rows, quantized, when first): int8 GEMM, then the epilogue. With
+/// the AVX512_VNNI kernels, uint8 rows whose length is a whole number of quads are multiplied in
+/// place; others are first copied (or quantized) into rows of `paddedDepth` bytes.
 final class QuantizedDenseOp: QuantizedChainOp {
     let point: ActivationPoint
     let outputCount: Int
@@ -121,6 +128,7 @@ final class QuantizedDenseOp: QuantizedChainOp {
     private let left: PackedLeftS8
     private let inputs: Int, rowsPerSample: Int
     private let centered: UnsafeMutablePointer<Int16>
+    private let paddedRows: UnsafeMutablePointer<UInt8>
     private let accumulators: UnsafeMutablePointer<Int32>
 
     init(point: ActivationPoint, packer: WeightPacker, prefix: String, inputs: Int, outputs: Int, rowsPerSample: Int,
@@ -136,27 +144,51 @@ final class QuantizedDenseOp: QuantizedChainOp {
         self.inputs = inputs; self.rowsPerSample = rowsPerSample
         outputCount = rowsPerSample * outputs
         let rows = capacity * rowsPerSample
-        left = PackedLeftS8(rows: rows, depth: inputs)
-        centered = .allocate(capacity: inputIsFloat ? rows * inputs : 1)
+        let quads = matrix.quads
+        left = PackedLeftS8(rows: quads == nil ? rows : 1, depth: inputs)
+        centered = .allocate(capacity: inputIsFloat && quads == nil ? rows * inputs : 1)
+        let padded = quads.map { inputIsFloat || $0.paddedDepth != inputs ? rows * $0.paddedDepth : 1 } ?? 1
+        paddedRows = .allocate(capacity: padded)
+        paddedRows.initialize(repeating: 0, count: padded)
         accumulators = .allocate(capacity: rows * outputs)
     }
 
     deinit {
         centered.deallocate()
+        paddedRows.deallocate()
         accumulators.deallocate()
     }
 
     func run(_ x: UnsafeRawPointer, _ y: UnsafeMutableRawPointer, batch: Int) {
         let rows = batch * rowsPerSample, input = matrix.input
-        if matrix.inputIsFloat {
-            quantizeCenteredS16(count: rows * inputs, x: x.assumingMemoryBound(to: Float.self),
-                                inverseScale: 1 / input.scale, zeroPoint: input.zeroPoint, y: centered)
-            for i in 0..<rows { left.packRow(i, centered: centered + i * inputs) }
+        if let quads = matrix.quads {
+            let ld = quads.paddedDepth
+            var a = UnsafePointer(paddedRows)
+            if matrix.inputIsFloat {
+                for i in 0..<rows {
+                    quantizeU8(count: inputs, x: x.assumingMemoryBound(to: Float.self) + i * inputs,
+                               inverseScale: 1 / input.scale, zeroPoint: input.zeroPoint, y: paddedRows + i * ld)
+                }
+            } else if ld == inputs {
+                a = x.assumingMemoryBound(to: UInt8.self)
+            } else {
+                for i in 0..<rows {
+                    (paddedRows + i * ld).update(from: x.assumingMemoryBound(to: UInt8.self) + i * inputs, count: inputs)
+                }
+            }
+            gemmU8S8(rows: rows, a: a, lda: ld, zeroPoint: input.zeroPoint, right: quads, c: accumulators,
+                     ldc: matrix.outputs)
         } else {
-            let bytes = x.assumingMemoryBound(to: UInt8.self)
-            for i in 0..<rows { left.packRow(i, from: bytes + i * inputs, zeroPoint: input.zeroPoint) }
+            if matrix.inputIsFloat {
+                quantizeCenteredS16(count: rows * inputs, x: x.assumingMemoryBound(to: Float.self),
+                                    inverseScale: 1 / input.scale, zeroPoint: input.zeroPoint, y: centered)
+                for i in 0..<rows { left.packRow(i, centered: centered + i * inputs) }
+            } else {
+                let bytes = x.assumingMemoryBound(to: UInt8.self)
+                for i in 0..<rows { left.packRow(i, from: bytes + i * inputs, zeroPoint: input.zeroPoint) }
+            }
+            gemmS8(left: left, right: matrix.right, rows: rows, c: accumulators, ldc: matrix.outputs)
         }
-        gemmS8(left: left, right: matrix.right, rows: rows, c: accumulators, ldc: matrix.outputs)
         matrix.epilogue.apply(rows: rows, columns: matrix.outputs, acc: accumulators, ldacc: matrix.outputs, y: y,
                               firstRow: 0)
     }
