@@ -1,7 +1,8 @@
 import Kernels
 
 /// Conv2D and patch embedding: the indirect convolution kernel (no im2col matrix) against the
-/// weights packed at init, bias and activation fused. Output is channels-last `[OH·OW, O]`,
+/// weights packed at init, bias and activation fused; shallow windows (`ShallowConv2DF32`) take
+/// the tap-table kernel instead. Output is channels-last `[OH·OW, O]`,
 /// which for a patch embedding is exactly the token matrix `[T, D]`.
 final class ConvolutionStep: Step {
     let point: ActivationPoint?
@@ -11,6 +12,7 @@ final class ConvolutionStep: Step {
     private let activation: ActivationF32
     private let inputCount: Int
     private let workspace: FloatBuffer
+    private let shallow: ShallowConv2DF32?
 
     init(point: ActivationPoint, geometry: Conv2DGeometry, weights: PackedWeights, activation: ActivationF32) {
         self.point = point
@@ -19,13 +21,22 @@ final class ConvolutionStep: Step {
         self.activation = activation
         inputCount = geometry.channels * geometry.height * geometry.width
         outputCount = geometry.positions * weights.outputs
-        workspace = FloatBuffer(count: conv2dF32WorkspaceSize(geometry))
+        shallow = ShallowConv2DF32(geometry)
+        workspace = FloatBuffer(count: shallow?.workspaceSize ?? conv2dF32WorkspaceSize(geometry))
     }
 
     func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, observe: ActivationObserver) {
         if let quantized = weights.quantized {
             for b in 0..<batch {
                 quantized.convolve(geometry, x: x + b * inputCount, y: y + b * outputCount, activation: activation)
+            }
+            return
+        }
+        if let shallow {
+            for b in 0..<batch {
+                conv2dShallowF32(shallow, outChannels: weights.outputs, x: x + b * inputCount,
+                                 packedWeights: weights.packed.pointer, bias: weights.biasPointer, activation: activation,
+                                 y: y + b * outputCount, workspace: workspace.pointer)
             }
             return
         }

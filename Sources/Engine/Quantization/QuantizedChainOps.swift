@@ -64,59 +64,6 @@ struct QuantizedMatrix {
     }
 }
 
-/// Conv2D on the centered image through `conv2dS8Indirect`: channels-last `[OH·OW, O]` output.
-final class QuantizedConvOp: QuantizedChainOp {
-    let point: ActivationPoint
-    let outputCount: Int
-    var output: QuantizationParameters? { matrix.epilogue.output }
-    private let layout: IndirectConvS8Layout
-    private let matrix: QuantizedMatrix
-    private let inputCount: Int
-    private let centered: UnsafeMutablePointer<Int16>
-    private let scratch: UnsafeMutablePointer<Int32>
-
-    init(point: ActivationPoint, layout: IndirectConvS8Layout, packer: WeightPacker, prefix: String, outputs: Int,
-         activation: ActivationF32, inputIsFloat: Bool, output: QuantizationParameters?) throws(EngineError) {
-        let g = layout.geometry, name = "\(prefix).weight"
-        matrix = try packer.shared.value("chain-conv:\(name)") { (weights) throws(EngineError) in
-            let (values, scales) = try weights.int8(name, shape: [outputs, g.channels, g.kernelHeight, g.kernelWidth])
-            let reordered = values.withUnsafeBufferPointer { layout.reorderedWeights($0.baseAddress!, outputs: outputs) }
-            return try QuantizedMatrix(weights: weights, name: name, rows: reordered, depth: layout.depth, scales: scales,
-                                       bias: "\(prefix).bias", activation: activation, inputIsFloat: inputIsFloat,
-                                       output: output)
-        }
-        self.point = point
-        self.layout = layout
-        inputCount = g.channels * g.height * g.width
-        outputCount = g.positions * outputs
-        centered = .allocate(capacity: inputCount + layout.imagePadding)
-        centered.initialize(repeating: 0, count: inputCount + layout.imagePadding)
-        scratch = .allocate(capacity: indirectConvS8ScratchSize(outputs: outputs))
-    }
-
-    deinit {
-        centered.deallocate()
-        scratch.deallocate()
-    }
-
-    func run(_ x: UnsafeRawPointer, _ y: UnsafeMutableRawPointer, batch: Int) {
-        let elementSize = output == nil ? 4 : 1, input = matrix.input, outputs = matrix.outputs
-        for b in 0..<batch {
-            if matrix.inputIsFloat {
-                quantizeCenteredS16(count: inputCount, x: x.assumingMemoryBound(to: Float.self) + b * inputCount,
-                                    inverseScale: 1 / input.scale, zeroPoint: input.zeroPoint, y: centered)
-            } else {
-                centerU8(count: inputCount, x: x.assumingMemoryBound(to: UInt8.self) + b * inputCount,
-                         zeroPoint: input.zeroPoint, y: centered)
-            }
-            let sample = y + b * outputCount * elementSize
-            conv2dS8Indirect(layout, image: centered, right: matrix.right, scratch: scratch) { first, count, acc, ldacc in
-                matrix.epilogue.apply(rows: count, columns: outputs, acc: acc, ldacc: ldacc, y: sample, firstRow: first)
-            }
-        }
-    }
-}
-
 /// Dense on uint8 rows (or FP32 rows, quantized, when first): int8 GEMM, then the epilogue. With
 /// the AVX512_VNNI kernels, uint8 rows whose length is a whole number of quads are multiplied in
 /// place; others are first copied (or quantized) into rows of `paddedDepth` bytes.

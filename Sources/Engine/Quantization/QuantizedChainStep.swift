@@ -7,7 +7,7 @@ import Kernels
 /// layer reads FP32, the last writes FP32. The result equals the layer-by-layer int8 path (FP32
 /// between layers) bit for bit, without its round trips.
 ///
-/// Taken: Conv2D whose geometry `IndirectConvS8Layout` accepts, MaxPool2D and Flatten after a
+/// Taken: Conv2D whose geometry `QuantizedConvOp` accepts, MaxPool2D and Flatten after a
 /// matrix layer, Dense on the standard layout; at least two matrix layers, first and last ones
 /// matrix layers.
 final class QuantizedChainStep: Step {
@@ -38,9 +38,9 @@ final class QuantizedChainStep: Step {
             let point = ActivationPoint(name: entry.layer.name, shape: entry.outputShape, channelsLast: entry.outputChannelsLast)
             switch entry.layer {
             case let .conv2d(conv):
-                ops.append(try QuantizedConvOp(point: point, layout: IndirectConvS8Layout(entry.geometry!)!,
+                ops.append(try QuantizedConvOp(point: point, geometry: entry.geometry!,
                                                packer: packer, prefix: conv.name, outputs: conv.outChannels,
-                                               activation: conv.activation.kernel, inputIsFloat: index == 0, output: output))
+                                               activation: conv.activation.kernel, inputIsFloat: index == 0, output: output)!)
                 carried = output
             case let .dense(dense):
                 let inputs = entry.inputShape.last!
@@ -128,7 +128,7 @@ struct QuantizedChainPlan {
                 let g = Conv2DGeometry(channels: shape[0], height: shape[1], width: shape[2],
                                        kernel: (conv.kernel[0], conv.kernel[1]), stride: (conv.stride[0], conv.stride[1]),
                                        padding: (conv.padding[0], conv.padding[1]), channelsLast: channelsLast)
-                guard IndirectConvS8Layout(g) != nil else { break }
+                guard QuantizedConvOp.accepts(g) else { break }
                 entry.geometry = g
                 entry.weightName = "\(conv.name).weight"
             case let .maxPool2d(pool) where !entries.isEmpty && shape.count == 3:
