@@ -2,7 +2,8 @@ import Kernels
 
 /// Conv2D and patch embedding: the indirect convolution kernel (no im2col matrix) against the
 /// weights packed at init, bias and activation fused; shallow windows (`ShallowConv2DF32`) take
-/// the tap-table kernel instead. Output is channels-last `[OH·OW, O]`,
+/// the tap-table kernel instead, and 3×3 stride-1 layers that `WinogradConv2DF32.prefers` the
+/// Winograd F(2×2, 3×3) kernel. Output is channels-last `[OH·OW, O]`,
 /// which for a patch embedding is exactly the token matrix `[T, D]`.
 final class ConvolutionStep: Step {
     let point: ActivationPoint?
@@ -13,6 +14,7 @@ final class ConvolutionStep: Step {
     private let inputCount: Int
     private let workspace: FloatBuffer
     private let shallow: ShallowConv2DF32?
+    private let winograd: WinogradConv2DF32?
 
     init(point: ActivationPoint, geometry: Conv2DGeometry, weights: PackedWeights, activation: ActivationF32) {
         self.point = point
@@ -22,13 +24,22 @@ final class ConvolutionStep: Step {
         inputCount = geometry.channels * geometry.height * geometry.width
         outputCount = geometry.positions * weights.outputs
         shallow = ShallowConv2DF32(geometry)
-        workspace = FloatBuffer(count: shallow?.workspaceSize ?? conv2dF32WorkspaceSize(geometry))
+        winograd = weights.winograd == nil ? nil : WinogradConv2DF32(geometry, outChannels: weights.outputs)
+        workspace = FloatBuffer(count: winograd?.workspaceSize ?? shallow?.workspaceSize ?? conv2dF32WorkspaceSize(geometry))
     }
 
     func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, observe: ActivationObserver) {
         if let quantized = weights.quantized {
             for b in 0..<batch {
                 quantized.convolve(geometry, x: x + b * inputCount, y: y + b * outputCount, activation: activation)
+            }
+            return
+        }
+        if let winograd, let transformed = weights.winograd {
+            for b in 0..<batch {
+                conv2dWinogradF32(winograd, x: x + b * inputCount, packedWeights: transformed.pointer,
+                                  bias: weights.biasPointer, activation: activation, y: y + b * outputCount,
+                                  workspace: workspace.pointer)
             }
             return
         }

@@ -10,6 +10,8 @@ final class PackedWeights {
     let bias: FloatBuffer?
     /// The int8 form (an int8 `WeightSet`); when present `packed` is unused.
     let quantized: QuantizedLinear?
+    /// A convolution's Winograd-transformed weights, when `WinogradConv2DF32.prefers` its geometry.
+    private(set) var winograd: FloatBuffer?
 
     /// From a dense weight `[out, in]` (`y = W x + b`).
     init(dense weight: [Float], bias: [Float]?, inputs: Int, outputs: Int) {
@@ -33,6 +35,11 @@ final class PackedWeights {
         self.packed = packed
         self.bias = FloatBuffer(copying: bias)
         quantized = nil
+        if WinogradConv2DF32.prefers(g, outChannels: outputs), let plan = WinogradConv2DF32(g, outChannels: outputs) {
+            let transformed = FloatBuffer(count: plan.packedWeightsSize)
+            weight.withUnsafeBufferPointer { plan.packWeights($0.baseAddress!, into: transformed.pointer) }
+            winograd = transformed
+        }
     }
 
     /// An int8 matrix (see `QuantizedLinear`).
