@@ -12,9 +12,19 @@ public func attentionHeadF32(tokens: Int, headWidth: Int, q: UnsafePointer<Float
                              scratch: UnsafeMutablePointer<Float>) {
     let keyColumns = roundUp16(tokens)
     let keysT = scratch
-    // kᵀ a key at a time: eight of its values per vector load, each stored to its own row.
-    let wholeVectors = headWidth & ~7
-    for j in 0..<tokens {
+    // kᵀ in 8×8 blocks (eight keys' eight values loaded, transposed in registers, stored as eight
+    // rows of kᵀ), then the keys past the last whole block a key at a time: eight of its values
+    // per vector load, each stored to its own row.
+    let wholeVectors = headWidth & ~7, wholeKeys = tokens & ~7
+    for j in Swift.stride(from: 0, to: wholeKeys, by: 8) {
+        for d in Swift.stride(from: 0, to: wholeVectors, by: 8) {
+            transposeStoreF32x8x8(k + j * stride + d, stride, keysT + d * keyColumns + j, keyColumns)
+        }
+        for jj in j..<(j + 8) {
+            for d in wholeVectors..<headWidth { keysT[d * keyColumns + jj] = k[jj * stride + d] }
+        }
+    }
+    for j in wholeKeys..<tokens {
         let key = k + j * stride, column = keysT + j
         var d = 0
         while d < wholeVectors {
@@ -69,6 +79,38 @@ private func queryKeyDotsF32(tokens: Int, headWidth: Int, q: UnsafePointer<Float
         while d < headWidth { dot.addProduct(query[d], key[d]); d &+= 1 }
         scores[i * tokens] = dot
     }
+}
+
+/// Eight rows of eight floats (`ldx` apart) stored transposed as eight rows `ldy` apart: unpack
+/// pairs of rows, then pairs of pairs, then swap 128-bit halves.
+@inline(__always)
+private func transposeStoreF32x8x8(_ x: UnsafePointer<Float>, _ ldx: Int, _ y: UnsafeMutablePointer<Float>, _ ldy: Int) {
+    let r0 = loadF32x8(x), r1 = loadF32x8(x + ldx), r2 = loadF32x8(x + 2 * ldx), r3 = loadF32x8(x + 3 * ldx)
+    let r4 = loadF32x8(x + 4 * ldx), r5 = loadF32x8(x + 5 * ldx), r6 = loadF32x8(x + 6 * ldx), r7 = loadF32x8(x + 7 * ldx)
+    @inline(__always) func low(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+        SIMD8(a[0], b[0], a[1], b[1], a[4], b[4], a[5], b[5])
+    }
+    @inline(__always) func high(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+        SIMD8(a[2], b[2], a[3], b[3], a[6], b[6], a[7], b[7])
+    }
+    @inline(__always) func lowPairs(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+        SIMD8(a[0], a[1], b[0], b[1], a[4], a[5], b[4], b[5])
+    }
+    @inline(__always) func highPairs(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+        SIMD8(a[2], a[3], b[2], b[3], a[6], a[7], b[6], b[7])
+    }
+    let t0 = low(r0, r1), t1 = high(r0, r1), t2 = low(r2, r3), t3 = high(r2, r3)
+    let t4 = low(r4, r5), t5 = high(r4, r5), t6 = low(r6, r7), t7 = high(r6, r7)
+    let u0 = lowPairs(t0, t2), u1 = highPairs(t0, t2), u2 = lowPairs(t1, t3), u3 = highPairs(t1, t3)
+    let u4 = lowPairs(t4, t6), u5 = highPairs(t4, t6), u6 = lowPairs(t5, t7), u7 = highPairs(t5, t7)
+    storeF32x8(SIMD8(lowHalf: u0.lowHalf, highHalf: u4.lowHalf), y)
+    storeF32x8(SIMD8(lowHalf: u1.lowHalf, highHalf: u5.lowHalf), y + ldy)
+    storeF32x8(SIMD8(lowHalf: u2.lowHalf, highHalf: u6.lowHalf), y + 2 * ldy)
+    storeF32x8(SIMD8(lowHalf: u3.lowHalf, highHalf: u7.lowHalf), y + 3 * ldy)
+    storeF32x8(SIMD8(lowHalf: u0.highHalf, highHalf: u4.highHalf), y + 4 * ldy)
+    storeF32x8(SIMD8(lowHalf: u1.highHalf, highHalf: u5.highHalf), y + 5 * ldy)
+    storeF32x8(SIMD8(lowHalf: u2.highHalf, highHalf: u6.highHalf), y + 6 * ldy)
+    storeF32x8(SIMD8(lowHalf: u3.highHalf, highHalf: u7.highHalf), y + 7 * ldy)
 }
 
 /// Floats of `scratch` that `attentionHeadF32` needs.
