@@ -23,10 +23,14 @@ let avx512VNNIFlags: [SwiftSetting] = []
 /// packs the ~61,000 relative relocations as DT_RELR (12 KB instead of 1.4 MB of `.rela.dyn` read
 /// at every start; glibc 2.36+), and only the symbols the loader needs are exported (Swift's
 /// static-stdlib link exports all ~18,500 of the executable's own, so `.dynsym`/`.dynstr`/`.gnu.hash`
-/// stay resident: ~1.2 MB). Crash backtraces then name fewer functions.
+/// stay resident: ~1.2 MB). Crash backtraces then name fewer functions. libstdc++ is linked
+/// statically: `packaging/static-libstdc++/libstdc++.so` is a GNU ld script naming `libstdc++.a`,
+/// found through this -L before the shared library, so the daemon maps only the C++ code it uses
+/// instead of libstdc++.so.6 (~1 MB resident less).
 #if os(Linux)
 let daemonLinkFlags: [LinkerSetting] = [
-    .unsafeFlags(["-use-ld=bfd", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic"]),
+    .unsafeFlags(["-use-ld=bfd", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic",
+                  "-L\(Context.packageDirectory)/packaging/static-libstdc++"]),
 ]
 #else
 let daemonLinkFlags: [LinkerSetting] = []
