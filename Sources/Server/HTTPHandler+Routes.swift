@@ -6,6 +6,12 @@ import NIOHTTP1
 extension HTTPHandler {
     /// Dispatches one complete request by method and path.
     func route(_ context: ChannelHandlerContext, _ head: HTTPRequestHead) {
+        // The request every client repeats, recognised without splitting the path into strings
+        // (the general match below costs ~25,000 instructions per request: callgrind).
+        if head.method == .POST, let name = Self.inferModelName(head.uri) {
+            infer(context, name: name, version: nil)
+            return
+        }
         let (path, query) = Self.split(head.uri)
         let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         if parts.count >= 3, parts[0] == "v2", parts[1] == "models" {
@@ -52,8 +58,20 @@ extension HTTPHandler {
         }
     }
 
+    /// `name` when `uri` is exactly `/v2/models/{name}/infer` (no version, query or extra slashes);
+    /// every other form goes through the general match, which answers it the same way.
+    static func inferModelName(_ uri: String) -> String? {
+        let prefix = "/v2/models/".utf8, suffix = "/infer".utf8
+        let bytes = uri.utf8
+        guard bytes.count > prefix.count + suffix.count, bytes.starts(with: prefix),
+              bytes.suffix(suffix.count).elementsEqual(suffix) else { return nil }
+        let name = bytes.dropFirst(prefix.count).dropLast(suffix.count)
+        guard !name.contains(UInt8(ascii: "/")), !name.contains(UInt8(ascii: "?")) else { return nil }
+        return String(Substring(name))
+    }
+
     static func split(_ uri: String) -> (path: String, query: [String: String]) {
-        guard let mark = uri.firstIndex(of: "?") else { return (uri, [:]) }
+        guard let mark = uri.utf8.firstIndex(of: UInt8(ascii: "?")) else { return (uri, [:]) }
         var query: [String: String] = [:]
         for pair in uri[uri.index(after: mark)...].split(separator: "&") {
             let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)

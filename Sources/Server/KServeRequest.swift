@@ -25,24 +25,24 @@ struct KServeInferRequest {
 
     init(json: JSONValue) throws(RequestFieldError) {
         guard case .object = json else { throw .init("expected an object at the top level, found \(json.typeName)") }
-        id = try Self.optional(json, "id", at: "id") { value, path throws(RequestFieldError) in try value.string(at: path) }
+        id = try Self.optional(json, "id", at: "id") { value, path throws(RequestFieldError) in try value.string(at: path()) }
         binaryDataOutput = try json["parameters"].flatMap { parameters throws(RequestFieldError) in
             try Self.optional(parameters, "binary_data_output", at: "parameters.binary_data_output") { value, path throws(RequestFieldError) in
-                try value.bool(at: path)
+                try value.bool(at: path())
             }
         }
         guard let inputs = json["inputs"] else { throw .init("missing field 'inputs' at the top level") }
         self.inputs = try inputs.elements(at: "inputs") { input, path throws(RequestFieldError) in
-            try Input(json: input, at: path)
+            try Input(json: input, at: path())
         }
         outputs = try json["outputs"].map { outputs throws(RequestFieldError) in
             try outputs.elements(at: "outputs") { output, path throws(RequestFieldError) in
-                guard let name = output["name"] else { throw .init("missing field 'name' at '\(path)'") }
+                guard let name = output["name"] else { throw .init("missing field 'name' at '\(path())'") }
                 return Output(
-                    name: try name.string(at: path + ".name"),
+                    name: try name.string(at: path() + ".name"),
                     binaryData: try output["parameters"].flatMap { parameters throws(RequestFieldError) in
-                        try Self.optional(parameters, "binary_data", at: path + ".parameters.binary_data") { value, path throws(RequestFieldError) in
-                            try value.bool(at: path)
+                        try Self.optional(parameters, "binary_data", at: path() + ".parameters.binary_data") { value, path throws(RequestFieldError) in
+                            try value.bool(at: path())
                         }
                     })
             }
@@ -50,30 +50,30 @@ struct KServeInferRequest {
     }
 
     /// `object[key]` converted by `convert`; nil when absent or null (as `decodeIfPresent` treats them).
-    static func optional<T>(_ object: JSONValue, _ key: String, at path: String,
-                            _ convert: (JSONValue, String) throws(RequestFieldError) -> T) throws(RequestFieldError) -> T? {
+    static func optional<T>(_ object: JSONValue, _ key: String, at path: @autoclosure () -> String,
+                            _ convert: (JSONValue, () -> String) throws(RequestFieldError) -> T) throws(RequestFieldError) -> T? {
         guard let value = object[key] else { return nil }
         if case .null = value { return nil }
-        return try convert(value, path)
+        return try withoutActuallyEscaping(path) { (path) throws(RequestFieldError) in try convert(value, path) }
     }
 }
 
 extension KServeInferRequest.Input {
-    init(json: JSONValue, at path: String) throws(RequestFieldError) {
-        guard case .object = json else { throw .init("field '\(path)' is not an object") }
+    init(json: JSONValue, at path: @autoclosure () -> String) throws(RequestFieldError) {
+        guard case .object = json else { throw .init("field '\(path())' is not an object") }
         func required(_ key: String) throws(RequestFieldError) -> JSONValue {
-            guard let value = json[key] else { throw .init("missing field '\(key)' at '\(path)'") }
+            guard let value = json[key] else { throw .init("missing field '\(key)' at '\(path())'") }
             return value
         }
-        name = try required("name").string(at: path + ".name")
-        shape = try required("shape").elements(at: path + ".shape") { value, path throws(RequestFieldError) in
-            try value.integer(at: path)
+        name = try required("name").string(at: path() + ".name")
+        shape = try required("shape").elements(at: path() + ".shape") { value, path throws(RequestFieldError) in
+            try value.integer(at: path())
         }
-        datatype = try required("datatype").string(at: path + ".datatype")
+        datatype = try required("datatype").string(at: path() + ".datatype")
         binaryDataSize = json["parameters"]?["binary_data_size"]
-        data = try KServeInferRequest.optional(json, "data", at: path + ".data") { value, path throws(RequestFieldError) in
+        data = try KServeInferRequest.optional(json, "data", at: path() + ".data") { value, path throws(RequestFieldError) in
             var values: [Float] = []
-            try value.appendFloats(to: &values, at: path, depth: 0)
+            try value.appendFloats(to: &values, at: path(), depth: 0)
             return values
         }
     }
@@ -97,36 +97,41 @@ extension JSONValue {
         }
     }
 
-    func string(at path: String) throws(RequestFieldError) -> String {
-        guard case let .string(value) = self else { throw .init("field '\(path)' is \(typeName); expected a string") }
+    // Paths are built only for error messages (autoclosures): building them for every field of
+    // every request cost ~10,000 instructions per infer request.
+    func string(at path: @autoclosure () -> String) throws(RequestFieldError) -> String {
+        guard case let .string(value) = self else { throw .init("field '\(path())' is \(typeName); expected a string") }
         return value
     }
 
-    func bool(at path: String) throws(RequestFieldError) -> Bool {
-        guard case let .bool(value) = self else { throw .init("field '\(path)' is \(typeName); expected a boolean") }
+    func bool(at path: @autoclosure () -> String) throws(RequestFieldError) -> Bool {
+        guard case let .bool(value) = self else { throw .init("field '\(path())' is \(typeName); expected a boolean") }
         return value
     }
 
-    func integer(at path: String) throws(RequestFieldError) -> Int {
+    func integer(at path: @autoclosure () -> String) throws(RequestFieldError) -> Int {
         guard case let .number(value) = self, let integer = Int(exactly: value) else {
-            throw .init("field '\(path)' is \(typeName); expected an integer")
+            throw .init("field '\(path())' is \(typeName); expected an integer")
         }
         return integer
     }
 
-    func elements<T>(at path: String, _ convert: (JSONValue, String) throws(RequestFieldError) -> T) throws(RequestFieldError) -> [T] {
-        guard case let .array(elements) = self else { throw .init("field '\(path)' is \(typeName); expected an array") }
+    func elements<T>(at path: @autoclosure () -> String,
+                     _ convert: (JSONValue, () -> String) throws(RequestFieldError) -> T) throws(RequestFieldError) -> [T] {
+        guard case let .array(elements) = self else { throw .init("field '\(path())' is \(typeName); expected an array") }
         var result: [T] = []
         result.reserveCapacity(elements.count)
-        for (index, element) in elements.enumerated() { result.append(try convert(element, "\(path).[\(index)]")) }
+        try withoutActuallyEscaping(path) { (path) throws(RequestFieldError) in
+            for (index, element) in elements.enumerated() { result.append(try convert(element, { "\(path()).[\(index)]" })) }
+        }
         return result
     }
 
     /// Tensor `data` as Triton accepts it: a flat array or arrays nested to any depth (up to 16), in
     /// row-major order; besides numbers, the strings "NaN", "Infinity" and "-Infinity".
-    func appendFloats(to values: inout [Float], at path: String, depth: Int) throws(RequestFieldError) {
-        guard case let .array(elements) = self else { throw .init("field '\(path)' is \(typeName); expected an array of numbers") }
-        guard depth < 16 else { throw .init("field '\(path)' is nested deeper than 16 levels") }
+    func appendFloats(to values: inout [Float], at path: @autoclosure () -> String, depth: Int) throws(RequestFieldError) {
+        guard case let .array(elements) = self else { throw .init("field '\(path())' is \(typeName); expected an array of numbers") }
+        guard depth < 16 else { throw .init("field '\(path())' is nested deeper than 16 levels") }
         values.reserveCapacity(values.count + elements.count)
         for (index, element) in elements.enumerated() {
             switch element {
@@ -134,8 +139,8 @@ extension JSONValue {
             case .string("NaN"): values.append(.nan)
             case .string("Infinity"): values.append(.infinity)
             case .string("-Infinity"): values.append(-.infinity)
-            case .array: try element.appendFloats(to: &values, at: "\(path).[\(index)]", depth: depth + 1)
-            default: throw .init("field '\(path).[\(index)]' is \(element.typeName); expected a number")
+            case .array: try element.appendFloats(to: &values, at: "\(path()).[\(index)]", depth: depth + 1)
+            default: throw .init("field '\(path()).[\(index)]' is \(element.typeName); expected a number")
             }
         }
     }
@@ -189,7 +194,7 @@ enum KServeDecoding {
         guard input.datatype == "FP32" else {
             throw .badRequest("input '\(input.name)' has datatype \(input.datatype); expected FP32")
         }
-        guard input.shape.count == model.inputShape.count + 1, Array(input.shape.dropFirst()) == model.inputShape,
+        guard input.shape.count == model.inputShape.count + 1, input.shape.dropFirst().elementsEqual(model.inputShape),
               let batch = input.shape.first, (1...maxRequestBatch).contains(batch) else {
             throw .badRequest("input '\(input.name)' has shape \(input.shape); expected [-1, \(model.inputShape.map(String.init).joined(separator: ", "))] with a batch of 1...\(maxRequestBatch)")
         }

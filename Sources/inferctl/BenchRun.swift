@@ -139,9 +139,11 @@ final class BlockingConnection: @unchecked Sendable {
         }
     }
 
-    /// Reads one whole response (headers and `Content-Length` body); returns its status code.
+    /// Reads one whole response (headers and `Content-Length` body); returns its status code. Works
+    /// on the bytes (no `String` per response): its CPU time is part of every latency measured.
     private func receiveStatus() throws(BenchFailure) -> Int {
         var used = 0
+        var scanned = 0
         var bodyStart: Int?
         var total = Int.max
         while used < total {
@@ -151,30 +153,18 @@ final class BlockingConnection: @unchecked Sendable {
                 throw BenchFailure(description: count == 0 ? "connection closed by inferd" : "read: \(String(cString: strerror(errno)))")
             }
             used += count
-            if bodyStart == nil, let end = headerEnd(in: used) {
-                bodyStart = end
-                total = end + contentLength(headerBytes: end)
+            if bodyStart == nil {
+                let head = buffer.withUnsafeBufferPointer { HTTPResponseHead(bytes: UnsafeBufferPointer(rebasing: $0[..<used]), from: scanned) }
+                if let head {
+                    bodyStart = head.length
+                    total = head.length + head.contentLength
+                } else {
+                    scanned = max(0, used - 3)
+                }
             }
         }
-        guard used >= 12, let status = Int(String(decoding: buffer[9..<12], as: UTF8.self)) else {
-            throw BenchFailure(description: "malformed response")
-        }
+        let status = buffer.withUnsafeBufferPointer { HTTPResponseHead.status($0) }
+        guard let status else { throw BenchFailure(description: "malformed response") }
         return status
-    }
-
-    private func headerEnd(in used: Int) -> Int? {
-        guard used >= 4 else { return nil }
-        for index in 0...(used - 4) where buffer[index] == 13 && buffer[index + 1] == 10
-            && buffer[index + 2] == 13 && buffer[index + 3] == 10 {
-            return index + 4
-        }
-        return nil
-    }
-
-    private func contentLength(headerBytes: Int) -> Int {
-        let head = String(decoding: buffer[0..<headerBytes], as: UTF8.self).lowercased()
-        guard let range = head.range(of: "content-length:") else { return 0 }
-        let digits = head[range.upperBound...].drop { $0 == " " }.prefix { $0.isNumber }
-        return Int(digits) ?? 0
     }
 }
