@@ -22,10 +22,11 @@ public struct WinogradConv2DF32: Sendable {
         tilesX = (g.outputWidth + 1) / 2
     }
 
-    /// Whether the engine should take this path over the direct kernels (measured on the
-    /// reference CNN, one thread: conv2, 13×13×32 → 11×11×64, 36 tiles, ran faster; conv3's 3×3
-    /// output makes 4 tiles, whose 16 GEMMs of 4 rows leave most of the 6-row register tile
-    /// idle). Needs enough channels for the GEMMs and at least 9 tiles.
+    /// Whether the engine should take this path over the direct kernels. Measured on the reference
+    /// CNN, one thread (inferbench --profile-runs, load 2-4.5): conv2 (13×13×32 → 11×11×64, 36
+    /// tiles) 41-49 → 27 µs; conv3 (5×5×64 → 3×3×64, 4 tiles, whose 16 GEMMs of 4 rows leave most of
+    /// the 6-row register tile idle) 7.9-8.5 µs direct vs 7.9 µs Winograd, no gain. Needs enough
+    /// channels for the GEMMs and at least 9 tiles.
     public static func prefers(_ g: Conv2DGeometry, outChannels: Int) -> Bool {
         guard let w = WinogradConv2DF32(g, outChannels: outChannels) else { return false }
         return g.channels >= 16 && outChannels >= 16 && w.tiles >= 9
