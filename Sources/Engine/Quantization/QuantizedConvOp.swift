@@ -2,15 +2,17 @@ import Kernels
 
 /// Conv2D in an int8 chain: channels-last `[OH·OW, O]` output. Shallow windows (`ShallowConv2DF32`,
 /// e.g. a first layer on one channel) run on exact FP32 sums through `conv2dS8Shallow` (with the
-/// uint8 requantization fused when it can be); others read the centered Int16 image in place
-/// through `conv2dS8Indirect`. Both give the integer sums of `conv2dS8Reference`, so the output is
-/// the same bit for bit.
+/// uint8 requantization fused when it can be); others, where the process runs the AVX512_VNNI
+/// kernels (`Int8GEMMKernels.selected`), multiply the uint8 image's windows in quads through
+/// `conv2dU8S8`, and otherwise read the centered Int16 image in place through `conv2dS8Indirect`.
+/// All give the integer sums of `conv2dS8Reference`, so the output is the same bit for bit.
 final class QuantizedConvOp: QuantizedChainOp {
     /// The immutable part, made once per weight file and shared by every lane and sibling.
     final class Weights {
         enum Packed {
             case shallow(ShallowConv2DF32, FloatBuffer)
             case indirect(IndirectConvS8Layout, PackedRightS8)
+            case quads(Conv2DGeometry, PackedRightS8x4)
         }
 
         let packed: Packed
@@ -32,6 +34,11 @@ final class QuantizedConvOp: QuantizedChainOp {
                     packConv2DWeightsS8AsF32(outChannels: outputs, g, weights: $0.baseAddress!, into: buffer.pointer)
                 }
                 packed = .shallow(shallow, buffer)
+            } else if Int8GEMMKernels.selected == .avx512VNNI {
+                let rows = g.windowOrderedWeights(values, outputs: outputs)
+                packed = .quads(g, rows.withUnsafeBufferPointer {
+                    PackedRightS8x4(transposed: $0.baseAddress!, ld: g.windowSize, depth: g.windowSize, columns: outputs)
+                })
             } else {
                 let layout = IndirectConvS8Layout(g)!
                 let reordered = values.withUnsafeBufferPointer { layout.reorderedWeights($0.baseAddress!, outputs: outputs) }
@@ -67,12 +74,14 @@ final class QuantizedConvOp: QuantizedChainOp {
     private let inputIsFloat: Bool
     private let outputs: Int
     private let inputCount: Int
-    /// This instance's scratch: the centered image (FP32 for the shallow kernel, Int16 with the
-    /// indirect kernel's read-past padding otherwise), the shallow kernel's padded copy, and one
-    /// block of Int32 sums.
+    /// This instance's scratch: the image (centered FP32 for the shallow kernel, uint8 for the
+    /// quads when the chain's input is FP32, centered Int16 with the indirect kernel's read-past
+    /// padding), the shallow kernel's padded copy, and one block of Int32 sums (or the quad
+    /// kernel's window rows and sums).
     private let image: UnsafeMutableRawPointer
     private let workspace: FloatBuffer
     private let scratch: UnsafeMutablePointer<Int32>
+    private let quadScratch: ConvolutionU8S8Scratch?
 
     /// Nil when neither kernel takes geometry `g`.
     init?(point: ActivationPoint, geometry g: Conv2DGeometry, packer: WeightPacker, prefix: String, outputs: Int,
@@ -90,18 +99,24 @@ final class QuantizedConvOp: QuantizedChainOp {
         case let .shallow(shallow, _):
             image = .allocate(byteCount: 4 * inputCount, alignment: 64)
             workspace = FloatBuffer(count: shallow.workspaceSize)
+            quadScratch = nil
+        case let .quads(_, right):
+            image = .allocate(byteCount: max(1, inputCount), alignment: 64)
+            workspace = FloatBuffer(count: 1)
+            quadScratch = ConvolutionU8S8Scratch(for: right)
         case let .indirect(layout, _):
             let count = inputCount + layout.imagePadding
             image = .allocate(byteCount: 2 * count, alignment: 64)
             image.initializeMemory(as: Int16.self, repeating: 0, count: count)
             workspace = FloatBuffer(count: 1)
+            quadScratch = nil
         }
         scratch = .allocate(capacity: indirectConvS8ScratchSize(outputs: outputs))
     }
 
     /// Whether an int8 chain can run a convolution over `g`.
     static func accepts(_ g: Conv2DGeometry) -> Bool {
-        ShallowConv2DF32(g) != nil || IndirectConvS8Layout(g) != nil
+        ShallowConv2DF32(g) != nil || Int8GEMMKernels.selected == .avx512VNNI || IndirectConvS8Layout(g) != nil
     }
 
     deinit {
@@ -131,6 +146,20 @@ final class QuantizedConvOp: QuantizedChainOp {
                 }
                 conv2dS8Shallow(shallow, image: centered, packedWeights: packed.pointer, outputs: outputs,
                                 workspace: workspace.pointer, scratch: scratch) { first, count, acc, ldacc in
+                    epilogue.apply(rows: count, columns: outputs, acc: acc, ldacc: ldacc, y: sample, firstRow: first)
+                }
+            case let .quads(g, right):
+                let bytes: UnsafePointer<UInt8>
+                if inputIsFloat {
+                    let converted = image.assumingMemoryBound(to: UInt8.self)
+                    quantizeU8(count: inputCount, x: x.assumingMemoryBound(to: Float.self) + b * inputCount,
+                               inverseScale: 1 / input.scale, zeroPoint: input.zeroPoint, y: converted)
+                    bytes = UnsafePointer(converted)
+                } else {
+                    bytes = x.assumingMemoryBound(to: UInt8.self) + b * inputCount
+                }
+                conv2dU8S8(g, image: bytes, zeroPoint: input.zeroPoint, right: right, scratch: quadScratch!) {
+                    first, count, acc, ldacc in
                     epilogue.apply(rows: count, columns: outputs, acc: acc, ldacc: ldacc, y: sample, firstRow: first)
                 }
             case let .indirect(layout, right):
