@@ -76,12 +76,14 @@ public func conv2dF32(_ g: Conv2DGeometry, outChannels: Int, x: UnsafePointer<Fl
         return position < positions ? oy * stepY + ox * stepX : 0
     }
     let epilogue = GEMMF32Epilogue(columnBias: bias, activation: activation)
+    // One to three positions left after the 6-row tiles go to the 3×32 tail kernel.
+    let tail = positions % 6 <= 3 ? positions % 6 : 0, tiled = positions - tail
     var j0 = 0
     while j0 < outChannels {
         let panel = packedWeights + j0 * g.windowSize
         var i0 = 0
         oy = 0; ox = 0
-        while i0 < positions {
+        while i0 < tiled {
             let base0 = nextBase(i0), base1 = nextBase(i0 + 1), base2 = nextBase(i0 + 2)
             let base3 = nextBase(i0 + 3), base4 = nextBase(i0 + 4), base5 = nextBase(i0 + 5)
             conv2dF32_6x16(x: source, base0: base0, base1: base1, base2: base2,
@@ -94,5 +96,22 @@ public func conv2dF32(_ g: Conv2DGeometry, outChannels: Int, x: UnsafePointer<Fl
             i0 += 6
         }
         j0 += 16
+    }
+    guard tail > 0 else { return }
+    func base(_ position: Int) -> Int {
+        let p = min(position, positions - 1), y = p / ow
+        return y * stepY + (p - y * ow) * stepX
+    }
+    j0 = 0
+    while j0 < outChannels {
+        let panel = packedWeights + j0 * g.windowSize, columns = min(32, outChannels - j0)
+        conv2dF32_3x32(x: source, base0: base(tiled), base1: base(tiled + 1), base2: base(tiled + 2),
+                       kernelHeight: geometry.kernelHeight, kernelWidth: geometry.kernelWidth,
+                       rowStride: geometry.rowStride, columnStride: geometry.columnStride,
+                       channels: geometry.channels, channelStride: geometry.channelStride,
+                       b0: panel, b1: columns > 16 ? panel + 16 * g.windowSize : panel,
+                       c: y + tiled * outChannels + j0, ldc: outChannels, row: tiled, column: j0,
+                       rows: tail, columns: columns, epilogue: epilogue)
+        j0 += 32
     }
 }
