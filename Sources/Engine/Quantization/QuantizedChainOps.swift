@@ -35,27 +35,36 @@ struct QuantizedEpilogue {
     }
 }
 
-/// A chain layer's int8 matrix: the weights packed as the GEMM's right operand (rows of `depth`
-/// values in GEMM depth order), the calibrated quantization of its input, and its epilogue.
-/// Immutable; made once per weight file and shared by every lane and sibling instance.
+/// A chain dense layer's int8 matrix: the weights packed as the GEMM's right operand (rows of
+/// `depth` values in GEMM depth order) for the process's kernel family, the calibrated
+/// quantization of its input, and its epilogue. Immutable; made once per weight file and shared
+/// by every lane and sibling instance.
 struct QuantizedMatrix {
-    let right: PackedRightS8
-    /// The same weights in quads for `gemmU8S8` when the process runs the AVX512_VNNI kernels.
+    /// The weights for `gemmS8`; nil when `quads` holds them.
+    let pairs: PackedRightS8?
+    /// The weights for `gemmU8S8` (AVX512_VNNI); nil when `pairs` holds them.
     let quads: PackedRightS8x4?
+    let outputs: Int
     let input: QuantizationParameters
     let epilogue: QuantizedEpilogue
     let inputIsFloat: Bool
-    var outputs: Int { right.columns }
 
     init(weights: WeightSet, name: String, rows: [Int8], depth: Int, scales: [Float], bias biasName: String,
          activation: ActivationF32, inputIsFloat: Bool, output: QuantizationParameters?) throws(EngineError) {
         let input = try weights.inputQuantization(of: name)
-        let right = PackedRightS8(depth: depth, columns: scales.count)
-        rows.withUnsafeBufferPointer { right.pack(transposed: $0.baseAddress!, ld: depth) }
-        self.right = right
-        quads = Int8GEMMKernels.selected == .avx512VNNI ? rows.withUnsafeBufferPointer {
-            PackedRightS8x4(transposed: $0.baseAddress!, ld: depth, depth: depth, columns: scales.count)
-        } : nil
+        let outputs = scales.count
+        self.outputs = outputs
+        switch Int8GEMMKernels.selected {
+        case .int16Pairs:
+            let right = PackedRightS8(depth: depth, columns: outputs)
+            rows.withUnsafeBufferPointer { right.pack(transposed: $0.baseAddress!, ld: depth) }
+            (pairs, quads) = (right, nil)
+        case .avx512VNNI:
+            pairs = nil
+            quads = rows.withUnsafeBufferPointer {
+                PackedRightS8x4(transposed: $0.baseAddress!, ld: depth, depth: depth, columns: outputs)
+            }
+        }
         epilogue = QuantizedEpilogue(columnScale: FloatBuffer(copying: scales.map { $0 * input.scale }),
                                      bias: FloatBuffer(copying: try weights.floats(biasName, shape: [scales.count])),
                                      activation: activation, output: output)
@@ -134,7 +143,7 @@ final class QuantizedDenseOp: QuantizedChainOp {
                 let bytes = x.assumingMemoryBound(to: UInt8.self)
                 for i in 0..<rows { left.packRow(i, from: bytes + i * inputs, zeroPoint: input.zeroPoint) }
             }
-            gemmS8(left: left, right: matrix.right, rows: rows, c: accumulators, ldc: matrix.outputs)
+            gemmS8(left: left, right: matrix.pairs!, rows: rows, c: accumulators, ldc: matrix.outputs)
         }
         matrix.epilogue.apply(rows: rows, columns: matrix.outputs, acc: accumulators, ldacc: matrix.outputs, y: y,
                               firstRow: 0)
