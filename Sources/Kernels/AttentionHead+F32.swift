@@ -10,6 +10,18 @@ public func attentionHeadF32(tokens: Int, headWidth: Int, q: UnsafePointer<Float
                              probabilities: UnsafeMutablePointer<Float>,
                              context: UnsafeMutablePointer<Float>, contextStride: Int,
                              scratch: UnsafeMutablePointer<Float>) {
+    attentionScoresF32(tokens: tokens, headWidth: headWidth, q: q, k: k, stride: stride, scores: probabilities,
+                       scratch: scratch)
+    softmaxF32(rows: tokens, columns: tokens, x: probabilities, stride: tokens, scale: scale)
+    attentionContextF32(tokens: tokens, headWidth: headWidth, probabilities: probabilities, v: v, stride: stride,
+                        context: context, contextStride: contextStride, scratch: scratch)
+}
+
+/// The first part of `attentionHeadF32`: `scores = q kᵀ` (`[tokens][tokens]`, unscaled), so a
+/// caller can run one `softmaxF32` over several heads' scores (whole four-row groups) before
+/// `attentionContextF32`. Same layouts and scratch as `attentionHeadF32`.
+public func attentionScoresF32(tokens: Int, headWidth: Int, q: UnsafePointer<Float>, k: UnsafePointer<Float>,
+                               stride: Int, scores: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
     let keyColumns = roundUp16(tokens)
     let keysT = scratch
     // kᵀ in 8×8 blocks (eight keys' eight values loaded, transposed in registers, stored as eight
@@ -35,6 +47,22 @@ public func attentionHeadF32(tokens: Int, headWidth: Int, q: UnsafePointer<Float
         while d < headWidth { column[d * keyColumns] = key[d]; d &+= 1 }
     }
     for d in 0..<headWidth { (keysT + d * keyColumns + tokens).update(repeating: 0, count: keyColumns - tokens) }
+    // A last key panel with one or two valid columns (49 = 3·16 + 1) would cost a whole 6×16 tile
+    // per six queries: those keys' scores are dot products of each query with the key instead.
+    let ragged = tokens % 16 <= 2 ? tokens % 16 : 0
+    gemmF32RowTiles(m: tokens, n: tokens - ragged, k: headWidth, a: q, lda: stride, b: keysT, ldb: keyColumns,
+                    panelStride: 16, c: scores, ldc: tokens, accumulate: false, epilogue: .identity)
+    for j in tokens - ragged ..< tokens {
+        queryKeyDotsF32(tokens: tokens, headWidth: headWidth, q: q, stride: stride, key: k + j * stride,
+                        scores: scores + j)
+    }
+}
+
+/// The last part of `attentionHeadF32`: `context = probabilities · v`.
+public func attentionContextF32(tokens: Int, headWidth: Int, probabilities: UnsafePointer<Float>,
+                                v: UnsafePointer<Float>, stride: Int, context: UnsafeMutablePointer<Float>,
+                                contextStride: Int, scratch: UnsafeMutablePointer<Float>) {
+    let keyColumns = roundUp16(tokens)
     // The P·V tiles read 16 floats per row of v: in place when the head's columns are whole
     // vectors, else from a copy padded to 16.
     var values = v, valueStride = stride
@@ -48,16 +76,6 @@ public func attentionHeadF32(tokens: Int, headWidth: Int, q: UnsafePointer<Float
         values = UnsafePointer(copy)
         valueStride = valueColumns
     }
-    // A last key panel with one or two valid columns (49 = 3·16 + 1) would cost a whole 6×16 tile
-    // per six queries: those keys' scores are dot products of each query with the key instead.
-    let ragged = tokens % 16 <= 2 ? tokens % 16 : 0
-    gemmF32RowTiles(m: tokens, n: tokens - ragged, k: headWidth, a: q, lda: stride, b: keysT, ldb: keyColumns,
-                    panelStride: 16, c: probabilities, ldc: tokens, accumulate: false, epilogue: .identity)
-    for j in tokens - ragged ..< tokens {
-        queryKeyDotsF32(tokens: tokens, headWidth: headWidth, q: q, stride: stride, key: k + j * stride,
-                        scores: probabilities + j)
-    }
-    softmaxF32(rows: tokens, columns: tokens, x: probabilities, stride: tokens, scale: scale)
     gemmF32RowTiles(m: tokens, n: headWidth, k: tokens, a: probabilities, lda: tokens, b: values, ldb: valueStride,
                     panelStride: 16, c: context, ldc: contextStride, accumulate: false, epilogue: .identity)
 }

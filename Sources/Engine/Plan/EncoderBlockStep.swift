@@ -73,14 +73,21 @@ final class EncoderBlockStep: Step {
         }
         let scale = 1 / Float(headWidth).squareRoot()
         for b in 0..<batch {
-            let sample = b * tokens
+            // Every head's scores, one softmax over all of them (whole four-row groups), then
+            // every head's context.
+            let sample = b * tokens, sampleScores = probs.pointer + b * heads * tokens * tokens
             for h in 0..<heads {
-                let scores = probs.pointer + (b * heads + h) * tokens * tokens
                 let column = qkv.pointer + sample * qkvWidth + h * headWidth
-                attentionHeadF32(tokens: tokens, headWidth: headWidth, q: column, k: column + width,
-                                 v: column + 2 * width, stride: qkvWidth, scale: scale, probabilities: scores,
-                                 context: context.pointer + sample * width + h * headWidth, contextStride: width,
-                                 scratch: headScratch.pointer)
+                attentionScoresF32(tokens: tokens, headWidth: headWidth, q: column, k: column + width, stride: qkvWidth,
+                                   scores: sampleScores + h * tokens * tokens, scratch: headScratch.pointer)
+            }
+            softmaxF32(rows: heads * tokens, columns: tokens, x: sampleScores, stride: tokens, scale: scale)
+            for h in 0..<heads {
+                let column = qkv.pointer + sample * qkvWidth + h * headWidth
+                attentionContextF32(tokens: tokens, headWidth: headWidth, probabilities: sampleScores + h * tokens * tokens,
+                                    v: column + 2 * width, stride: qkvWidth,
+                                    context: context.pointer + sample * width + h * headWidth, contextStride: width,
+                                    scratch: headScratch.pointer)
             }
         }
         // FP32 adds the residuals in the output projections' epilogues (same sums, so the same bits)
