@@ -192,13 +192,18 @@ private struct JSONReader {
     private mutating func string() throws(JSONSyntaxError) -> String {
         offset += 1
         let start = offset
+        var ascii = true
         while offset < bytes.count, bytes[offset] != UInt8(ascii: "\""), bytes[offset] != UInt8(ascii: "\\"), bytes[offset] >= 0x20 {
+            if bytes[offset] >= 0x80 { ascii = false }
             offset += 1
         }
         if offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") {
-            guard let text = String(validating: UnsafeRawBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self) else {
-                throw invalidUTF8(in: start)
-            }
+            let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<offset])
+            // ASCII needs no validation; `String(validating:)` costs two generic metadata lookups
+            // per string (callgrind: ~8,000 instructions per infer request).
+            let text = ascii ? String(decoding: raw.assumingMemoryBound(to: UInt8.self), as: UTF8.self)
+                : String(validating: raw, as: UTF8.self)
+            guard let text else { throw invalidUTF8(in: start) }
             offset += 1
             return text
         }
