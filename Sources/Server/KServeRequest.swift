@@ -225,11 +225,30 @@ enum KServeDecoding {
             }
             values = data
         }
-        if let bad = values.firstIndex(where: { !$0.isFinite }) {
+        if let bad = values.withUnsafeBufferPointer(Self.firstNonFinite) {
             throw .badRequest("input '\(input.name)' contains NaN or Inf at flat index \(bad); expected finite FP32 values")
         }
         return ValidatedInferRequest(id: request.id, batch: batch, input: values,
                                      binaryOutput: try wantsBinaryOutput(request, model: model))
+    }
+
+    /// The index of the first NaN or infinity, eight values per step (all exponent bits set);
+    /// a per-element `isFinite` scan of a cnn input took ~4,000 instructions per request.
+    static func firstNonFinite(_ values: UnsafeBufferPointer<Float>) -> Int? {
+        let exponent = SIMD8<UInt32>(repeating: 0x7F80_0000)
+        var index = 0
+        if let base = values.baseAddress {
+            while index + 8 <= values.count {
+                let bits = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD8<UInt32>.self)
+                if any(bits & exponent .== exponent) { break }
+                index += 8
+            }
+        }
+        while index < values.count {
+            if !values[index].isFinite { return index }
+            index += 1
+        }
+        return nil
     }
 
     private static func wantsBinaryOutput(_ request: KServeInferRequest, model: ServedModel) throws(ServerError) -> Bool {
