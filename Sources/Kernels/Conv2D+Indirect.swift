@@ -11,27 +11,14 @@ public func conv2dF32_6x16(x: UnsafePointer<Float>,
                            rows: Int, columns: Int, epilogue: GEMMF32Epilogue) {
     var tile = AccumulatorsF32_6x16()
     var bp = b
-    // One flat loop over (ky, kx, c); the window corner moves when a channel run ends. A single
-    // loop keeps the 12 accumulators in registers (nested loops made LLVM shuffle and spill them).
     let p0 = x + base0, p1 = x + base1, p2 = x + base2, p3 = x + base3, p4 = x + base4, p5 = x + base5
-    var corner = 0, kx = 0, offset = 0, remaining = channels
-    let total = kernelHeight * kernelWidth * channels
-    let nextRow = rowStride - kernelWidth * columnStride
-    for _ in 0..<total {
+    var walk = ConvolutionWindowWalk(kernelHeight: kernelHeight, kernelWidth: kernelWidth, rowStride: rowStride,
+                             columnStride: columnStride, channels: channels, channelStride: channelStride)
+    for _ in 0..<walk.count {
+        let offset = walk.offset
         tile.add(p0[offset], p1[offset], p2[offset], p3[offset], p4[offset], p5[offset], b: bp)
         bp += 16
-        offset &+= channelStride
-        remaining &-= 1
-        if remaining == 0 {
-            remaining = channels
-            kx &+= 1
-            corner &+= columnStride
-            if kx == kernelWidth {
-                kx = 0
-                corner &+= nextRow
-            }
-            offset = corner
-        }
+        walk.advance()
     }
     tile.store(epilogue, c: c, ldc: ldc, row: row, column: column, rows: rows, columns: columns, accumulate: false)
 }

@@ -15,11 +15,10 @@ func conv2dF32_3x32(x: UnsafePointer<Float>, base0: Int, base1: Int, base2: Int,
     var c20 = SIMD8<Float>(), c21 = SIMD8<Float>(), c22 = SIMD8<Float>(), c23 = SIMD8<Float>()
     var p0 = b0, p1 = b1
     let r0 = x + base0, r1 = x + base1, r2 = x + base2
-    // The flat window walk of `conv2dF32_6x16`.
-    var corner = 0, kx = 0, offset = 0, remaining = channels
-    let total = kernelHeight * kernelWidth * channels
-    let nextRow = rowStride - kernelWidth * columnStride
-    for _ in 0..<total {
+    var walk = ConvolutionWindowWalk(kernelHeight: kernelHeight, kernelWidth: kernelWidth, rowStride: rowStride,
+                             columnStride: columnStride, channels: channels, channelStride: channelStride)
+    for _ in 0..<walk.count {
+        let offset = walk.offset
         // Three broadcasts, then one weight vector at a time: 12 accumulators + 3 + 1 = 16 ymm
         // registers (four weight vectors live at once spilled two accumulators every step).
         let a0 = SIMD8<Float>(repeating: r0[offset]), a1 = SIMD8<Float>(repeating: r1[offset])
@@ -34,18 +33,7 @@ func conv2dF32_3x32(x: UnsafePointer<Float>, base0: Int, base1: Int, base2: Int,
         c03.addProduct(a0, w); c13.addProduct(a1, w); c23.addProduct(a2, w)
         p0 += 16
         p1 += 16
-        offset &+= channelStride
-        remaining &-= 1
-        if remaining == 0 {
-            remaining = channels
-            kx &+= 1
-            corner &+= columnStride
-            if kx == kernelWidth {
-                kx = 0
-                corner &+= nextRow
-            }
-            offset = corner
-        }
+        walk.advance()
     }
     let first = min(16, columns), second = columns - first
     epilogue.store(c00, c01, row: row, column: column, columns: first, c: c, accumulate: false)
