@@ -10,8 +10,9 @@ final class PackedWeights {
     let bias: FloatBuffer?
     /// The int8 form (an int8 `WeightSet`); when present `packed` is unused.
     let quantized: QuantizedLinear?
-    /// A convolution's Winograd-transformed weights, when `WinogradConv2DF32.prefers` its geometry.
-    private(set) var winograd: FloatBuffer?
+    /// A convolution's Winograd-transformed weights, when `WinogradConv2DF32.prefers` its geometry
+    /// (then `packed` is unused).
+    let winograd: FloatBuffer?
 
     /// From a dense weight `[out, in]` (`y = W x + b`).
     init(dense weight: [Float], bias: [Float]?, inputs: Int, outputs: Int) {
@@ -23,23 +24,27 @@ final class PackedWeights {
         self.packed = packed
         self.bias = bias.map(FloatBuffer.init(copying:))
         quantized = nil
+        winograd = nil
     }
 
-    /// From an OIHW convolution weight, for `conv2dF32` over geometry `g`.
+    /// From an OIHW convolution weight, for `conv2dF32` over geometry `g` (or its Winograd form).
     init(conv weight: [Float], bias: [Float], geometry g: Conv2DGeometry, outputs: Int) {
         inputs = g.windowSize; self.outputs = outputs
-        let packed = FloatBuffer(count: gemmF32PackedBSize(k: g.windowSize, n: outputs))
-        weight.withUnsafeBufferPointer { w in
-            packConv2DWeightsF32(outChannels: outputs, g, weights: w.baseAddress!, into: packed.pointer)
-        }
-        self.packed = packed
         self.bias = FloatBuffer(copying: bias)
         quantized = nil
         if WinogradConv2DF32.prefers(g, outChannels: outputs), let plan = WinogradConv2DF32(g, outChannels: outputs) {
             let transformed = FloatBuffer(count: plan.packedWeightsSize)
             weight.withUnsafeBufferPointer { plan.packWeights($0.baseAddress!, into: transformed.pointer) }
             winograd = transformed
+            packed = FloatBuffer(count: 1)
+            return
         }
+        let packed = FloatBuffer(count: gemmF32PackedBSize(k: g.windowSize, n: outputs))
+        weight.withUnsafeBufferPointer { w in
+            packConv2DWeightsF32(outChannels: outputs, g, weights: w.baseAddress!, into: packed.pointer)
+        }
+        self.packed = packed
+        winograd = nil
     }
 
     /// An int8 matrix (see `QuantizedLinear`).
@@ -48,6 +53,7 @@ final class PackedWeights {
         packed = FloatBuffer(count: 1)
         bias = nil
         self.quantized = quantized
+        winograd = nil
     }
 
     var biasPointer: UnsafePointer<Float>? { bias.map { UnsafePointer($0.pointer) } }
