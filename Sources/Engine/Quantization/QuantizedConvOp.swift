@@ -111,7 +111,8 @@ final class QuantizedConvOp: QuantizedChainOp {
             workspace = FloatBuffer(count: 1)
             quadScratch = nil
         }
-        scratch = .allocate(capacity: indirectConvS8ScratchSize(outputs: outputs))
+        // Int32 block sums for the shallow and indirect kernels; the quad kernel keeps its own.
+        scratch = .allocate(capacity: quadScratch == nil ? indirectConvS8ScratchSize(outputs: outputs) : 1)
     }
 
     /// Whether an int8 chain can run a convolution over `g`.

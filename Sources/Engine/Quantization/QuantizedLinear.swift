@@ -16,6 +16,8 @@ final class QuantizedLinearWeights {
     let bias: FloatBuffer?
     let inverseInputScale: Float
     let inputZeroPoint: Int32
+    /// Whether the matrix serves a convolution (`QuantizedLinear.convolve`), which needs block scratch.
+    let isConvolution: Bool
     /// Built here (it allocates): the in-place window walk of the convolution this matrix serves.
     let indirect: IndirectConvS8Layout?
 
@@ -40,6 +42,7 @@ final class QuantizedLinearWeights {
         self.bias = bias.map(FloatBuffer.init(copying:))
         inverseInputScale = 1 / input.scale
         inputZeroPoint = input.zeroPoint
+        isConvolution = convolution != nil
         indirect = pairs == nil ? nil
             : convolution.flatMap(IndirectConvS8Layout.init).flatMap { $0.depth == inputs ? $0 : nil }
     }
@@ -61,11 +64,12 @@ final class QuantizedLinear {
 
     /// What one instance writes while it runs, by kernel family.
     private enum Scratch {
-        /// Centered Int16 values (rows or a convolution's image), the packed left operand, and
-        /// the block sums of `conv2dS8Indirect`.
-        case pairs(centered: UnsafeMutablePointer<Int16>, left: PackedLeftS8, blockSums: UnsafeMutablePointer<Int32>)
-        /// uint8 rows `paddedDepth` apart (or a convolution's image), and `conv2dU8S8`'s blocks.
-        case quads(bytes: UnsafeMutablePointer<UInt8>, convolution: ConvolutionU8S8Scratch)
+        /// Centered Int16 values (rows or a convolution's image), the packed left operand, and,
+        /// for a convolution read in place, the block sums of `conv2dS8Indirect`.
+        case pairs(centered: UnsafeMutablePointer<Int16>, left: PackedLeftS8, blockSums: UnsafeMutablePointer<Int32>?)
+        /// uint8 rows `paddedDepth` apart (or a convolution's image), and, for a convolution,
+        /// `conv2dU8S8`'s blocks.
+        case quads(bytes: UnsafeMutablePointer<UInt8>, convolution: ConvolutionU8S8Scratch?)
     }
 
     /// Scratch for `rowCapacity` rows (and a quantized input of `inputCapacity` values, when a
@@ -80,11 +84,12 @@ final class QuantizedLinear {
             let count = max(rowCapacity * quads.paddedDepth, inputCapacity ?? 0)
             let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: count)
             bytes.initialize(repeating: 0, count: count)
-            scratch = .quads(bytes: bytes, convolution: ConvolutionU8S8Scratch(for: quads))
+            scratch = .quads(bytes: bytes, convolution: weights.isConvolution ? ConvolutionU8S8Scratch(for: quads) : nil)
         } else {
             scratch = .pairs(centered: .allocate(capacity: max(inputCapacity ?? 0, rowCapacity * inputs)),
                              left: PackedLeftS8(rows: rowCapacity, depth: inputs),
-                             blockSums: .allocate(capacity: indirectConvS8ScratchSize(outputs: outputs)))
+                             blockSums: weights.indirect == nil ? nil
+                                 : .allocate(capacity: indirectConvS8ScratchSize(outputs: outputs)))
         }
     }
 
@@ -93,7 +98,7 @@ final class QuantizedLinear {
         switch scratch {
         case let .pairs(centered, _, blockSums):
             centered.deallocate()
-            blockSums.deallocate()
+            blockSums?.deallocate()
         case let .quads(bytes, _):
             bytes.deallocate()
         }
@@ -129,7 +134,7 @@ final class QuantizedLinear {
         switch scratch {
         case let .quads(bytes, convolution):
             quantizeU8(count: imageCount, x: x, inverseScale: w.inverseInputScale, zeroPoint: w.inputZeroPoint, y: bytes)
-            conv2dU8S8(g, image: bytes, zeroPoint: w.inputZeroPoint, right: w.quads!, scratch: convolution) {
+            conv2dU8S8(g, image: bytes, zeroPoint: w.inputZeroPoint, right: w.quads!, scratch: convolution!) {
                 first, count, acc, ldacc in
                 dequantize(rows: count, acc: acc, ldacc: ldacc, activation: activation, y: y + first * outputs)
             }
@@ -137,7 +142,7 @@ final class QuantizedLinear {
             quantizeCenteredS16(count: imageCount, x: x, inverseScale: w.inverseInputScale, zeroPoint: w.inputZeroPoint,
                                 y: centered)
             // The windows are read in place when their depth order is the im2col order (no padding taps).
-            if let layout = w.indirect, layout.geometry == g {
+            if let layout = w.indirect, layout.geometry == g, let blockSums {
                 conv2dS8Indirect(layout, image: centered, right: w.pairs!, scratch: blockSums) { first, count, acc, ldacc in
                     dequantize(rows: count, acc: acc, ldacc: ldacc, activation: activation, y: y + first * outputs)
                 }
