@@ -20,7 +20,7 @@ struct HTTPResponseHead {
 
     /// The status code of `HTTP/1.1 NNN`, nil when the bytes do not start that way.
     static func status(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard bytes.count >= 12 else { return nil }
+        guard bytes.count >= 12, bytes.starts(with: statusLinePrefix), bytes[8] == 32 else { return nil }
         var status = 0
         for index in 9..<12 {
             let digit = Int(bytes[index]) - 48
@@ -30,6 +30,7 @@ struct HTTPResponseHead {
         return status
     }
 
+    private static let statusLinePrefix = Array("HTTP/1.".utf8)
     private static let headerName = Array("\r\ncontent-length:".utf8)
 
     /// The value of the `Content-Length` header (any letter case), 0 when absent.
