@@ -29,6 +29,56 @@ import Testing
         }
     }
 
+    /// A run nothing observes may fuse a max pool into the convolution before it (pooling the
+    /// Int32 sums, then requantizing only the pooled positions); that must give the bits of an
+    /// observed run, which materializes every layer. The golden cnn, and a configuration with
+    /// padding, overlapping and stride-1 pools, odd channel counts and a batch of three.
+    @Test(arguments: ["cnn", "odd"])
+    func unobservedRunEqualsObservedRunBitForBit(model: String) throws {
+        let architecture: Architecture, weights: WeightSet, batch: Int, inputs: [Float]
+        if model == "cnn" {
+            let golden = try GoldenFixture("cnn")
+            (architecture, weights, batch) = (golden.architecture, try Int8AccuracyTests.quantized(golden), 8)
+            inputs = try golden.floats("input.f32")
+        } else {
+            architecture = Architecture(inputShape: [3, 17, 15], layers: [
+                .conv2d(Conv2D(name: "c1", outChannels: 7, kernel: [3, 3], padding: [1, 1], activation: .relu)),
+                .maxPool2d(MaxPool2D(name: "p1", kernel: [3, 3], stride: [2, 2])),
+                .conv2d(Conv2D(name: "c2", outChannels: 17, kernel: [2, 3], stride: [1, 2], activation: .none)),
+                .maxPool2d(MaxPool2D(name: "p2", kernel: [2, 2], stride: [1, 1])),
+                .flatten(name: "f"),
+                .dense(Dense(name: "d", outFeatures: 5)),
+                .softmax(name: "s"),
+            ])
+            var random = SeededRandom(seed: 0x0DD)
+            var tensors: [String: Tensor] = [:]
+            for parameter in try architecture.parameters() {
+                let bound = 1 / Float(max(1, parameter.shape.dropFirst().reduce(1, *))).squareRoot()
+                tensors[parameter.name] = Tensor(shape: parameter.shape, floats: (0..<parameter.elementCount).map { _ in
+                    Float.random(in: -bound..<bound, using: &random)
+                })
+            }
+            let count = 3 * architecture.inputShape.reduce(1, *)
+            inputs = (0..<count).map { _ in Float.random(in: 0..<1, using: &random) }
+            weights = try WeightSet(precision: .fp32, tensors: tensors)
+                .quantized(for: architecture, calibrationSamples: inputs, sampleCount: 3)
+            batch = 3
+        }
+        let model = try Model(architecture: architecture, weights: weights, maxBatch: batch)
+        #expect(model.precision == .int8)
+        let outputCount = batch * model.outputShape.reduce(1, *)
+        var unobserved = [Float](repeating: 0, count: outputCount), observed = unobserved
+        var observedLayers = 0
+        try inputs.withUnsafeBufferPointer { x in
+            try unobserved.withUnsafeMutableBufferPointer { try model.run(input: x, batch: batch, output: $0) }
+            try observed.withUnsafeMutableBufferPointer {
+                try model.run(input: x, batch: batch, output: $0) { _, _ in observedLayers += 1 }
+            }
+        }
+        #expect(observedLayers >= architecture.layers.count - 1)
+        #expect(unobserved.map(\.bitPattern) == observed.map(\.bitPattern))
+    }
+
     /// Runs the layers before the softmax in `[C, H, W]` order with the reference kernels.
     private func referenceLogits(_ architecture: Architecture, _ weights: WeightSet, _ input: [Float]) throws -> [Float] {
         var x = input, shape = architecture.inputShape

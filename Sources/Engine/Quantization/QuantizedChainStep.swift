@@ -19,6 +19,8 @@ final class QuantizedChainStep: Step {
     let outputShape: [Int]
     let outputChannelsLast: Bool
     private let ops: [QuantizedChainOp]
+    /// Whether op `i` is a convolution that runs the max pool after it too when nothing observes.
+    private let fusedWithPool: [Bool]
     private let ping: UnsafeMutableRawPointer, pong: UnsafeMutableRawPointer
     private let observed: FloatBuffer
 
@@ -38,9 +40,12 @@ final class QuantizedChainStep: Step {
             let point = ActivationPoint(name: entry.layer.name, shape: entry.outputShape, channelsLast: entry.outputChannelsLast)
             switch entry.layer {
             case let .conv2d(conv):
+                let next = plan.entries.indices.contains(index + 1) ? plan.entries[index + 1] : nil
+                let pool: Conv2DGeometry? = if case .maxPool2d = next?.layer { next?.geometry } else { nil }
                 ops.append(try QuantizedConvOp(point: point, geometry: entry.geometry!,
                                                packer: packer, prefix: conv.name, outputs: conv.outChannels,
-                                               activation: conv.activation.kernel, inputIsFloat: index == 0, output: output)!)
+                                               activation: conv.activation.kernel, inputIsFloat: index == 0, output: output,
+                                               pool: pool)!)
                 carried = output
             case let .dense(dense):
                 let inputs = entry.inputShape.last!
@@ -66,9 +71,13 @@ final class QuantizedChainStep: Step {
         layerCount = plan.entries.count
         outputShape = plan.entries.last!.outputShape
         outputChannelsLast = plan.entries.last!.outputChannelsLast
+        fusedWithPool = ops.map { ($0 as? QuantizedConvOp)?.fusesPool ?? false }
         let widest = capacity * (ops.dropLast().map(\.outputCount).max() ?? 1)
-        ping = .allocate(byteCount: widest, alignment: 64)
-        pong = .allocate(byteCount: widest, alignment: 64)
+        // The in-place convolution reads up to three bytes past an image (into zero weights).
+        ping = .allocate(byteCount: widest + 64, alignment: 64)
+        pong = .allocate(byteCount: widest + 64, alignment: 64)
+        ping.initializeMemory(as: UInt8.self, repeating: 0, count: widest + 64)
+        pong.initializeMemory(as: UInt8.self, repeating: 0, count: widest + 64)
         observed = FloatBuffer(count: widest)
     }
 
@@ -85,12 +94,21 @@ final class QuantizedChainStep: Step {
              observing: Bool) {
         var source = UnsafeRawPointer(x)
         var target = ping, spare = pong
-        for (index, op) in ops.enumerated() {
+        var index = 0
+        while index < ops.count {
+            let op = ops[index]
             let out = index == ops.count - 1 ? UnsafeMutableRawPointer(y) : target
-            op.run(source, out, batch: batch)
-            if observing, let q = op.output { reportDequantized(observe, op, out, q, batch: batch) }
+            if !observing && fusedWithPool[index] {
+                // The pool after it is never the chain's last op, so `out` is a chain buffer.
+                unsafeDowncast(op, to: QuantizedConvOp.self).runPooled(source, out, batch: batch)
+                index += 1
+            } else {
+                op.run(source, out, batch: batch)
+                if observing, let q = op.output { reportDequantized(observe, op, out, q, batch: batch) }
+            }
             source = UnsafeRawPointer(out)
             swap(&target, &spare)
+            index += 1
         }
     }
 
