@@ -61,6 +61,7 @@ extension ServerConfiguration {
         case "workers": workers = try value.int()
         case "max-batch": maxBatch = try value.int()
         case "batch-delay-us": batchDelayMicroseconds = try value.int()
+        case "busy-poll-us": busyPollMicroseconds = try value.int()
         case "queue-depth": queueDepth = try value.int()
         case "max-body": maxBodyBytes = try value.int()
         case "max-connections": maxConnections = try value.int()

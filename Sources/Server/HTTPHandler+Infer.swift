@@ -82,6 +82,7 @@ extension HTTPHandler {
             }
         }
         finishInfer(context, model: model.name, requestID: requestID, start: start, result: result)
+        answeredInline = true
     }
 
     private func finishInfer(_ context: ChannelHandlerContext, model: String?, requestID: String, start: UInt64,

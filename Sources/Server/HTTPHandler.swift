@@ -11,6 +11,9 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     let server: InferenceServer
     let peer: PeerCredentials?
+    private let busyPoll: BusyPollRegistration?
+    /// An inline answer went out during the current read burst (busy polling follows it).
+    var answeredInline = false
     private var head: HTTPRequestHead?
     private var body = ByteBuffer()
     private var discarding = false
@@ -18,9 +21,23 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var answering = false
     private var requestTimer: Scheduled<Void>?
 
-    init(server: InferenceServer, peer: PeerCredentials?) {
+    init(server: InferenceServer, peer: PeerCredentials?, busyPoll: BusyPollRegistration? = nil) {
         self.server = server
         self.peer = peer
+        self.busyPoll = busyPoll
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        busyPoll?.poller.value.watch(busyPoll!.descriptor)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        busyPoll?.poller.value.unwatch(busyPoll!.descriptor)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        busyPoll?.poller.value.unwatch(busyPoll!.descriptor)
+        context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -72,6 +89,10 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             }
         }
         context.fireChannelReadComplete()
+        if answeredInline {
+            answeredInline = false
+            if let busyPoll { server.metrics.recordBusyPoll(caughtNextRequest: busyPoll.poller.value.spin()) }
+        }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -146,4 +167,10 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         answering = false
         server.requestsInFlight.subtract(1, ordering: .relaxed)
     }
+}
+
+/// A connection watched by its event loop's busy poller.
+struct BusyPollRegistration {
+    let poller: NIOLoopBoundBox<BusyPoller>
+    let descriptor: Int32
 }

@@ -30,6 +30,8 @@ public final class InferenceServer: Sendable {
     let inlineInference: Bool
     /// The event loops in worker order (inline inference).
     let loops: [any EventLoop]
+    /// One busy poller per inline loop, in loop order; empty when busy polling is off.
+    let busyPollers: [NIOLoopBoundBox<BusyPoller>]
     /// Inline requests parsed but not yet answered, bounded by the queue depth.
     let inlinePending = Atomic<Int>(0)
     private let reloadPool: NIOThreadPool
@@ -69,6 +71,10 @@ public final class InferenceServer: Sendable {
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: inline ? configuration.workers : 1)
         self.acceptorGroup = inline ? MultiThreadedEventLoopGroup(numberOfThreads: 1) : nil
         self.loops = Array(group.makeIterator())
+        self.busyPollers = inline && configuration.busyPollMicroseconds > 0
+            ? loops.map { NIOLoopBoundBox.makeBoxSendingValue(
+                BusyPoller(windowMicroseconds: configuration.busyPollMicroseconds), eventLoop: $0) }
+            : []
         self.reloadPool = NIOThreadPool(numberOfThreads: 1)
         reloadPool.start()
     }
@@ -128,7 +134,9 @@ public final class InferenceServer: Sendable {
     private func initialize(_ channel: any Channel) -> EventLoopFuture<Void> {
         let count = openConnections.add(1, ordering: .relaxed).newValue
         channel.closeFuture.whenComplete { [self] _ in openConnections.subtract(1, ordering: .relaxed) }
-        return PeerCredentials.of(channel).flatMap { [self] peer in
+        let descriptor = busyPollers.isEmpty
+            ? channel.eventLoop.makeSucceededFuture(nil) : ConnectionDescriptor.of(channel)
+        return PeerCredentials.of(channel).and(descriptor).flatMap { [self] peer, descriptor in
             let refusal: ServerError?
             if count > configuration.maxConnections {
                 logger.warning("connection refused: limit reached", metadata: ["limit": "\(configuration.maxConnections)"])
@@ -149,10 +157,22 @@ public final class InferenceServer: Sendable {
                     try pipeline.addHandler(RefusingHandler(refusal))
                 } else {
                     try pipeline.addHandler(IdleStateHandler(readTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))))
-                    try pipeline.addHandler(HTTPHandler(server: self, peer: peer))
+                    try pipeline.addHandler(HTTPHandler(server: self, peer: peer,
+                                                        busyPoll: busyPollRegistration(channel, descriptor)))
                 }
             }
         }
+    }
+
+    /// The busy-poll registration of a new connection, nil when busy polling is off. A connection
+    /// whose descriptor could not be confirmed is served without it, and the log says so.
+    private func busyPollRegistration(_ channel: any Channel, _ descriptor: Int32?) -> BusyPollRegistration? {
+        guard !busyPollers.isEmpty else { return nil }
+        guard let descriptor else {
+            logger.warning("busy polling unavailable for a connection: its socket descriptor could not be confirmed")
+            return nil
+        }
+        return BusyPollRegistration(poller: busyPollers[workerIndex(of: channel.eventLoop)], descriptor: descriptor)
     }
 
     /// A fresh request id for logs when the client sent none.

@@ -5,7 +5,8 @@ import Synchronization
 /// The daemon's Prometheus metrics, through swift-metrics with a private registry (so several
 /// servers in one process, as in tests, do not share counters):
 /// `inferd_requests_total{model}`, `inferd_request_errors_total{model,status}`,
-/// `inferd_request_duration_seconds{model}` (histogram), `inferd_queue_depth`, `inferd_models_served`.
+/// `inferd_request_duration_seconds{model}` (histogram), `inferd_queue_depth`, `inferd_models_served`,
+/// `inferd_busy_polls_total{outcome="caught"|"expired"}` (only with busy polling on).
 public final class ServerMetrics: Sendable {
     private let registry = PrometheusCollectorRegistry()
     private let factory: PrometheusMetricsFactory
@@ -14,6 +15,8 @@ public final class ServerMetrics: Sendable {
     private let queueDepth: CoreMetrics.Gauge
     private let modelsServed: CoreMetrics.Gauge
     private let totalRequests = Atomic<Int>(0)
+    private let busyPollCaught: CoreMetrics.Counter
+    private let busyPollMissed: CoreMetrics.Counter
 
     private struct ModelCounters {
         var requests: CoreMetrics.Counter
@@ -30,6 +33,10 @@ public final class ServerMetrics: Sendable {
         self.factory = factory
         queueDepth = CoreMetrics.Gauge(label: "inferd_queue_depth", factory: factory)
         modelsServed = CoreMetrics.Gauge(label: "inferd_models_served", factory: factory)
+        busyPollCaught = CoreMetrics.Counter(label: "inferd_busy_polls_total", dimensions: [("outcome", "caught")],
+                                             factory: factory)
+        busyPollMissed = CoreMetrics.Counter(label: "inferd_busy_polls_total", dimensions: [("outcome", "expired")],
+                                             factory: factory)
     }
 
     /// Requests answered since start, all models and outcomes.
@@ -59,6 +66,12 @@ public final class ServerMetrics: Sendable {
             }
             counter.increment()
         }
+    }
+
+    /// Records one busy poll after an answer: whether a connection had a next request before the
+    /// window ended.
+    func recordBusyPoll(caughtNextRequest: Bool) {
+        (caughtNextRequest ? busyPollCaught : busyPollMissed).increment()
     }
 
     func recordQueueDepth(_ depth: Int) { queueDepth.record(depth) }

@@ -11,7 +11,9 @@ struct Bench: ParsableCommand {
         discussion: """
             Each client is one thread with one keep-alive connection sending binary-path infer requests \
             (one sample of a fixed input) back to back, the way a plain C or Python client does: one \
-            blocking write of a prebuilt request, blocking reads until the answer is whole.
+            blocking write of a prebuilt request, blocking reads until the answer is whole. With \
+            --busy-poll each client instead spins on non-blocking reads while it waits, as latency-critical \
+            clients do, so its own wake-up is not part of the latency (pair it with inferd --busy-poll-us).
             """)
     @ParentCommand var root: InferctlCommand
     var socket: SocketOptions { root.socket }
@@ -20,6 +22,8 @@ struct Bench: ParsableCommand {
     @Option(help: "Measured seconds.") var seconds: Double = 10
     @Option(help: "Unmeasured warm-up seconds before.") var warmup: Double = 1
     @Option(help: "Samples per request.") var batch: Int = 1
+    @Flag(help: "Spin on non-blocking reads while waiting for each answer (costs a core per client).")
+    var busyPoll = false
 
     func validate() throws {
         guard clients >= 1, clients <= 4096 else { throw ValidationError("--clients must be 1...4096") }
@@ -39,7 +43,7 @@ struct Bench: ParsableCommand {
         let measureFrom = now + UInt64(warmup * 1e9)
         let stopAt = measureFrom + UInt64(seconds * 1e9)
         let results = try failing {
-            try BenchRun(socketPath: socket.path, request: request, clients: clients,
+            try BenchRun(socketPath: socket.path, request: request, clients: clients, busyPoll: busyPoll,
                          measureFrom: measureFrom, stopAt: stopAt).run()
         }
         var latencies = results.latencies
@@ -48,7 +52,8 @@ struct Bench: ParsableCommand {
             latencies.isEmpty ? .nan : Double(latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]) / 1000
         }
         let throughput = Double(latencies.count) / seconds
-        print("model \(model), \(clients) client\(clients == 1 ? "" : "s"), batch \(batch), \(format1(seconds)) s measured")
+        print("model \(model), \(clients) client\(clients == 1 ? "" : "s"), batch \(batch), \(format1(seconds)) s measured"
+              + (busyPoll ? ", clients busy-polling" : ""))
         print("requests: \(latencies.count) ok, \(results.errors) errors")
         print("latency: p50 \(format1(percentile(0.5))) µs, p99 \(format1(percentile(0.99))) µs, max \(format1(percentile(1))) µs")
         print("throughput: \(format1(throughput)) requests/s (\(format1(throughput * Double(batch))) samples/s)")

@@ -41,11 +41,13 @@ struct BenchFailure: Error, CustomStringConvertible {
 
 /// Runs `clients` threads, each one keep-alive connection doing what a plain C or Python client
 /// does: one blocking `write` of the prebuilt request, blocking `read`s until the answer is whole,
-/// then the next request. Latencies of requests started after `measureFrom` are kept.
+/// then the next request (with `busyPoll`, non-blocking reads in a loop instead of blocking ones).
+/// Latencies of requests started after `measureFrom` are kept.
 struct BenchRun {
     let socketPath: String
     let request: BenchRequest
     let clients: Int
+    let busyPoll: Bool
     let measureFrom: UInt64
     let stopAt: UInt64
 
@@ -53,7 +55,9 @@ struct BenchRun {
         let results = NIOLockedValueBox(BenchResults())
         let finished = DispatchGroup()
         var connections: [BlockingConnection] = []
-        for _ in 0..<clients { connections.append(try BlockingConnection(socketPath: socketPath)) }
+        for _ in 0..<clients {
+            connections.append(try BlockingConnection(socketPath: socketPath, busyPoll: busyPoll))
+        }
         for connection in connections {
             finished.enter()
             let (request, measureFrom, stopAt) = (request, measureFrom, stopAt)
@@ -77,9 +81,11 @@ struct BenchRun {
 /// One connected Unix socket used by exactly one thread.
 final class BlockingConnection: @unchecked Sendable {
     private let fd: Int32
+    private let readFlags: Int32
     private var buffer = [UInt8](repeating: 0, count: 1 << 16)
 
-    init(socketPath: String) throws(BenchFailure) {
+    init(socketPath: String, busyPoll: Bool = false) throws(BenchFailure) {
+        readFlags = busyPoll ? Int32(MSG_DONTWAIT) : 0
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw BenchFailure(description: "socket: \(String(cString: strerror(errno)))") }
         var address = sockaddr_un()
@@ -148,7 +154,10 @@ final class BlockingConnection: @unchecked Sendable {
         var total = Int.max
         while used < total {
             if used == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + used, $0.count - used) }
+            var count: Int
+            repeat {
+                count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress! + used, $0.count - used, readFlags) }
+            } while count < 0 && (errno == EAGAIN || errno == EINTR)
             guard count > 0 else {
                 throw BenchFailure(description: count == 0 ? "connection closed by inferd" : "read: \(String(cString: strerror(errno)))")
             }
