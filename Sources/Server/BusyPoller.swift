@@ -28,15 +28,18 @@ final class BusyPoller {
         if let index = watched.firstIndex(where: { $0.fd == descriptor }) { watched.remove(at: index) }
     }
 
-    /// Polls the watched connections without blocking until one has something to read (data,
-    /// end of file or an error: the loop's next epoll turn deals with it) or the window ends.
-    /// Returns whether one did.
+    /// Polls the watched connections without blocking, yielding the CPU between polls, until one
+    /// has something to read (data, end of file or an error: the loop's next epoll turn deals with
+    /// it) or the window ends. Returns whether one did.
     func spin() -> Bool {
         guard !watched.isEmpty else { return false }
         let deadline = monotonicNanoseconds() + windowNanoseconds
         return watched.withUnsafeMutableBufferPointer { descriptors in
             repeat {
                 if poll(descriptors.baseAddress, nfds_t(descriptors.count), 0) > 0 { return true }
+                // Lets any other runnable thread on this CPU go first: on a box without an idle
+                // core the poller then costs about what blocking would, instead of starving the client.
+                sched_yield()
             } while monotonicNanoseconds() < deadline
             return false
         }

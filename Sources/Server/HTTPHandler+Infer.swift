@@ -25,7 +25,7 @@ extension HTTPHandler {
         do {
             request = try KServeDecoding.decode(
                 body: requestBody, headerLength: requestHead?.headers.first(name: "inference-header-content-length"),
-                model: model)
+                model: model, headerCache: &headerCache)
         } catch {
             finishInfer(context, model: name, requestID: requestID, start: start, result: .failure(error))
             return

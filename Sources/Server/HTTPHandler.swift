@@ -14,6 +14,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let busyPoll: BusyPollRegistration?
     /// An inline answer went out during the current read burst (busy polling follows it).
     var answeredInline = false
+    var headerCache = InferHeaderCache()
     private var head: HTTPRequestHead?
     private var body = ByteBuffer()
     private var discarding = false

@@ -159,7 +159,9 @@ enum KServeDecoding {
     static let maxRequestBatch = 4096
 
     /// Decodes and validates an infer request body for `model`; every 400 names what was expected.
-    static func decode(body: ByteBuffer, headerLength: String?, model: ServedModel) throws(ServerError) -> ValidatedInferRequest {
+    /// A binary-path header equal to the last one in `headerCache` is not parsed again.
+    static func decode(body: ByteBuffer, headerLength: String?, model: ServedModel,
+                       headerCache: inout InferHeaderCache) throws(ServerError) -> ValidatedInferRequest {
         var body = body
         let jsonLength: Int
         if let headerLength {
@@ -172,11 +174,14 @@ enum KServeDecoding {
         }
         let request: KServeInferRequest
         do {
-            let json = try body.withUnsafeReadableBytes { raw throws(JSONSyntaxError) in
-                try JSONValue.parse(UnsafeRawBufferPointer(rebasing: raw[0..<jsonLength]))
+            func parse(_ text: UnsafeRawBufferPointer) throws -> KServeInferRequest {
+                try KServeInferRequest(json: JSONValue.parse(text))
+            }
+            request = try body.withUnsafeReadableBytes { raw in
+                let text = UnsafeRawBufferPointer(rebasing: raw[0..<jsonLength])
+                return headerLength == nil ? try parse(text) : try headerCache.request(for: text, decode: parse)
             }
             body.moveReaderIndex(forwardBy: jsonLength)
-            request = try KServeInferRequest(json: json)
         } catch let error as JSONSyntaxError {
             throw .badRequest("malformed JSON request: \(error.description)")
         } catch let error as RequestFieldError {

@@ -155,9 +155,11 @@ final class BlockingConnection: @unchecked Sendable {
         while used < total {
             if used == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
             var count: Int
-            repeat {
+            while true {
                 count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress! + used, $0.count - used, readFlags) }
-            } while count < 0 && (errno == EAGAIN || errno == EINTR)
+                guard count < 0, errno == EAGAIN || errno == EINTR else { break }
+                sched_yield()
+            }
             guard count > 0 else {
                 throw BenchFailure(description: count == 0 ? "connection closed by inferd" : "read: \(String(cString: strerror(errno)))")
             }
