@@ -92,7 +92,8 @@ public final class InPlaceConvU8S8Layout: @unchecked Sendable {
 /// `c` must hold `layout.tiledPositions` rows of `ldc ≥ 16 · panels` Int32 (whole panels and
 /// tiles are written; the spare ones hold junk). Positions go in blocks of `blockTiles` 6-row
 /// tiles; after each, `epilogue(first, count)` sees the positions just completed (rows of `c`).
-/// With AVX512_VNNI the tiles run `vpdpbusd`; elsewhere a scalar loop gives the same sums.
+/// With AVX512_VNNI the tiles run `vpdpbusd` (a last tile of at most three positions on the
+/// 3-row kernel); elsewhere a scalar loop gives the same sums.
 /// Allocates nothing.
 public func conv2dU8S8InPlace(_ layout: InPlaceConvU8S8Layout, image: UnsafePointer<UInt8>, zeroPoint: Int32,
                               right: PackedRightS8x4, c: UnsafeMutablePointer<Int32>, ldc: Int, blockTiles: Int = 8,
@@ -108,13 +109,21 @@ public func conv2dU8S8InPlace(_ layout: InPlaceConvU8S8Layout, image: UnsafePoin
         if Int8GEMMKernels.avx512VNNIIsSupported {
             let quads = right.depthQuads, panelStride = quads * tile * 4, segmentQuads = layout.segmentBytes / 4
             for t in firstTile..<endTile {
+                let halfTile = g.positions - 6 * t <= 3
                 for panel in 0..<right.panels {
-                    convU8S8_6x16_avx512vnni(segments: g.kernelHeight, segmentQuads: segmentQuads,
-                                             segmentStride: layout.rowBytes, image: image,
-                                             offsets: layout.offsets + 6 * t,
-                                             b: right.storage + panel * panelStride,
-                                             columnSums: right.columnSums + panel * tile, zeroPoint: zeroPoint,
-                                             c: c + 6 * t * ldc + panel * tile, ldc: ldc)
+                    let b = right.storage + panel * panelStride, sums = right.columnSums + panel * tile
+                    let out = c + 6 * t * ldc + panel * tile
+                    if halfTile {
+                        convU8S8_3x16_avx512vnni(segments: g.kernelHeight, segmentQuads: segmentQuads,
+                                                 segmentStride: layout.rowBytes, image: image,
+                                                 offsets: layout.offsets + 6 * t, b: b, columnSums: sums,
+                                                 zeroPoint: zeroPoint, c: out, ldc: ldc)
+                    } else {
+                        convU8S8_6x16_avx512vnni(segments: g.kernelHeight, segmentQuads: segmentQuads,
+                                                 segmentStride: layout.rowBytes, image: image,
+                                                 offsets: layout.offsets + 6 * t, b: b, columnSums: sums,
+                                                 zeroPoint: zeroPoint, c: out, ldc: ldc)
+                    }
                 }
             }
         } else {
