@@ -11,6 +11,8 @@ public struct WinogradConv2DF32: Sendable {
     public let geometry: Conv2DGeometry
     public let outChannels: Int
     public let tilesY: Int, tilesX: Int
+    /// Whether each tile's 2×2 outputs are max-pooled into one (`pooling2x2`).
+    public let poolsTiles: Bool
 
     /// Nil unless `g` is a 3×3 window with stride 1 (any padding, channels and layout).
     public init?(_ g: Conv2DGeometry, outChannels: Int) {
@@ -20,6 +22,24 @@ public struct WinogradConv2DF32: Sendable {
         self.outChannels = outChannels
         tilesY = (g.outputHeight + 1) / 2
         tilesX = (g.outputWidth + 1) / 2
+        poolsTiles = false
+    }
+
+    private init(pooling w: WinogradConv2DF32) {
+        geometry = w.geometry
+        outChannels = w.outChannels
+        tilesY = w.geometry.outputHeight / 2
+        tilesX = w.geometry.outputWidth / 2
+        poolsTiles = true
+    }
+
+    /// The same convolution followed by a 2×2 max pool with stride 2 (floor mode): each tile is
+    /// one pooling window, so the output is `[OH/2 · OW/2][outChannels]` and the tiles of a last
+    /// odd row or column, which the pool drops, are not computed at all (cnn conv2: 25 of 36
+    /// tiles). Same values, bit for bit, as the convolution then `maxPoolF32`. Nil when the
+    /// output is smaller than one window.
+    public var pooling2x2: WinogradConv2DF32? {
+        geometry.outputHeight >= 2 && geometry.outputWidth >= 2 ? WinogradConv2DF32(pooling: self) : nil
     }
 
     /// Whether the engine should take this path over the direct kernels. Measured on the reference
@@ -71,7 +91,8 @@ public struct WinogradConv2DF32: Sendable {
 }
 
 /// Winograd F(2×2, 3×3) convolution, bias and activation fused into the output transform:
-/// output channels-last `[OH·OW][outChannels]`; weights from `WinogradConv2DF32.packWeights`;
+/// output channels-last `[OH·OW][outChannels]` (or the pooled `[OH/2 · OW/2][outChannels]` when
+/// `w.poolsTiles`); weights from `WinogradConv2DF32.packWeights`;
 /// `workspace` holds `workspaceSize` floats. Allocates nothing.
 public func conv2dWinogradF32(_ w: WinogradConv2DF32, x: UnsafePointer<Float>, packedWeights: UnsafePointer<Float>,
                               bias: UnsafePointer<Float>?, activation: ActivationF32,

@@ -73,10 +73,14 @@ private func winogradInputTile(_ d: (Int, Int) -> SIMD8<Float>, _ store: (Int, S
 }
 
 /// `Aᵀ M A` of each tile's 16 products, plus bias, through `activation`, into the outputs the
-/// tile covers (those past the output's edge are dropped).
+/// tile covers (those past the output's edge are dropped), or their maximum when `w.poolsTiles`.
 @inline(__always)
 func winogradOutputTransformF32(_ w: WinogradConv2DF32, products m: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                                 y: UnsafeMutablePointer<Float>, _ activation: (SIMD8<Float>) -> SIMD8<Float>) {
+    if w.poolsTiles {
+        winogradPooledOutputTransformF32(w, products: m, bias: bias, y: y, activation)
+        return
+    }
     let cout = w.outChannels, matrix = w.tiles &* cout, oh = w.geometry.outputHeight, ow = w.geometry.outputWidth
     for ty in 0..<w.tilesY {
         for tx in 0..<w.tilesX {
@@ -109,6 +113,42 @@ func winogradOutputTransformF32(_ w: WinogradConv2DF32, products m: UnsafePointe
                     if columns > 1 { storeF32x8(activation(y11 + b), q + (ow &+ 1) &* cout, count: lanes) }
                 }
             }
+        }
+    }
+}
+
+/// The pooled output transform: each tile's four outputs (all inside the output) through
+/// `activation`, then their maximum in `maxPoolF32`'s order ((0,0), (0,1), (1,0), (1,1), a later
+/// value kept only when greater), stored as pixel `ty · tilesX + tx`.
+@inline(__always)
+private func winogradPooledOutputTransformF32(_ w: WinogradConv2DF32, products m: UnsafePointer<Float>,
+                                              bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>,
+                                              _ activation: (SIMD8<Float>) -> SIMD8<Float>) {
+    let cout = w.outChannels, matrix = w.tiles &* cout
+    @inline(__always) func pooled(_ y00: SIMD8<Float>, _ y01: SIMD8<Float>, _ y10: SIMD8<Float>, _ y11: SIMD8<Float>,
+                                  _ b: SIMD8<Float>) -> SIMD8<Float> {
+        var best = activation(y00 + b)
+        let v01 = activation(y01 + b), v10 = activation(y10 + b), v11 = activation(y11 + b)
+        best.replace(with: v01, where: v01 .> best)
+        best.replace(with: v10, where: v10 .> best)
+        best.replace(with: v11, where: v11 .> best)
+        return best
+    }
+    for t in 0..<w.tiles {
+        let tile = m + t &* cout, out = y + t &* cout
+        var o = 0
+        while o &+ 8 <= cout {
+            let b = bias.map { loadF32x8($0 + o) } ?? SIMD8()
+            let p = tile + o
+            let (y00, y01, y10, y11) = winogradOutputTile { xi in loadF32x8(p + xi &* matrix) }
+            storeF32x8(pooled(y00, y01, y10, y11, b), out + o)
+            o &+= 8
+        }
+        if o < cout {
+            let lanes = cout &- o
+            let b = bias.map { loadF32x8($0 + o, count: lanes) } ?? SIMD8()
+            let (y00, y01, y10, y11) = winogradOutputTileLanes(tile + o, matrix: matrix, lanes: lanes)
+            storeF32x8(pooled(y00, y01, y10, y11, b), out + o, count: lanes)
         }
     }
 }

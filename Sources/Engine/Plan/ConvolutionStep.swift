@@ -4,7 +4,8 @@ import Kernels
 /// weights packed at init, bias and activation fused; shallow windows (`ShallowConv2DF32`) take
 /// the tap-table kernel instead, and 3×3 stride-1 layers that `WinogradConv2DF32.prefers` the
 /// Winograd F(2×2, 3×3) kernel. Output is channels-last `[OH·OW, O]`,
-/// which for a patch embedding is exactly the token matrix `[T, D]`.
+/// which for a patch embedding is exactly the token matrix `[T, D]`. A Winograd layer followed by
+/// a 2×2 stride-2 max pool runs both in one pass when nothing observes (`fusePool`).
 final class ConvolutionStep: Step {
     let point: ActivationPoint?
     let outputCount: Int
@@ -15,6 +16,9 @@ final class ConvolutionStep: Step {
     private let workspace: FloatBuffer
     private let shallow: ShallowConv2DF32?
     private let winograd: WinogradConv2DF32?
+    /// The Winograd kernel that also pools (`WinogradConv2DF32.pooling2x2`), once `fusePool` took the pool.
+    private var pooledWinograd: WinogradConv2DF32?
+    var fusesNextStep: Bool { pooledWinograd != nil }
 
     init(point: ActivationPoint, geometry: Conv2DGeometry, weights: PackedWeights, activation: ActivationF32) {
         self.point = point
@@ -26,6 +30,28 @@ final class ConvolutionStep: Step {
         shallow = ShallowConv2DF32(geometry)
         winograd = weights.winograd == nil ? nil : WinogradConv2DF32(geometry, outChannels: weights.outputs)
         workspace = FloatBuffer(count: winograd?.workspaceSize ?? shallow?.workspaceSize ?? conv2dF32WorkspaceSize(geometry))
+    }
+
+    /// Takes the max pool `pool` (over this step's output) that follows, when the Winograd kernel
+    /// can pool its tiles: a 2×2 window with stride 2. The pooled kernel needs less workspace.
+    func fusePool(_ pool: Conv2DGeometry) {
+        guard weights.quantized == nil, let winograd, pool.kernelHeight == 2, pool.kernelWidth == 2,
+              pool.strideY == 2, pool.strideX == 2, pool.padY == 0, pool.padX == 0,
+              pool.height == geometry.outputHeight, pool.width == geometry.outputWidth,
+              pool.channels == weights.outputs else { return }
+        pooledWinograd = winograd.pooling2x2
+    }
+
+    func runWithNextStep(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int) {
+        guard let pooled = pooledWinograd, let transformed = weights.winograd else {
+            preconditionFailure("ConvolutionStep fuses no pool")
+        }
+        let pooledCount = pooled.tiles * weights.outputs
+        for b in 0..<batch {
+            conv2dWinogradF32(pooled, x: x + b * inputCount, packedWeights: transformed.pointer,
+                              bias: weights.biasPointer, activation: activation, y: y + b * pooledCount,
+                              workspace: workspace.pointer)
+        }
     }
 
     func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, observe: ActivationObserver) {

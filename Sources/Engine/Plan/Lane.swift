@@ -35,11 +35,19 @@ final class Lane {
              observing: Bool = true) {
         var source = x
         var target = ping.pointer, spare = pong.pointer
-        for step in steps {
-            step.run(source, target, batch: batch, observe: observe, observing: observing)
-            if observing, let point = step.point { report(observe, point, target, batch: batch) }
+        var index = 0
+        while index < steps.count {
+            let step = steps[index]
+            if !observing && step.fusesNextStep {
+                step.runWithNextStep(source, target, batch: batch)
+                index += 1
+            } else {
+                step.run(source, target, batch: batch, observe: observe, observing: observing)
+                if observing, let point = step.point { report(observe, point, target, batch: batch) }
+            }
             source = UnsafePointer(target)
             swap(&target, &spare)
+            index += 1
         }
         y.update(from: source, count: batch * (steps.last?.outputCount ?? 0))
     }

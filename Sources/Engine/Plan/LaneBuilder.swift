@@ -33,6 +33,7 @@ struct LaneBuilder {
             let g = Conv2DGeometry(channels: shape[0], height: shape[1], width: shape[2],
                                    kernel: (pool.kernel[0], pool.kernel[1]), stride: (pool.stride[0], pool.stride[1]),
                                    channelsLast: channelsLast)
+            (steps.last as? ConvolutionStep)?.fusePool(g)
             steps.append(MaxPoolStep(point: ActivationPoint(name: layer.name, shape: output, channelsLast: true), geometry: g))
             channelsLast = true
         case .flatten:

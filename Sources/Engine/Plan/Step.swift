@@ -12,10 +12,19 @@ protocol Step: AnyObject {
     /// `run` that may skip preparing its internal points for `observe` when `observing` is false.
     func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, observe: ActivationObserver,
              observing: Bool)
+    /// Whether `runWithNextStep` can stand for this step and the next one when nothing observes.
+    var fusesNextStep: Bool { get }
+    /// This step and the next in one pass: reads this step's input, writes the next step's output.
+    func runWithNextStep(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int)
 }
 
 extension Step {
     var internalPoints: [ActivationPoint] { [] }
+    var fusesNextStep: Bool { false }
+
+    func runWithNextStep(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int) {
+        preconditionFailure("\(Self.self) fuses no next step")
+    }
 
     func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, observe: ActivationObserver,
              observing: Bool) {
