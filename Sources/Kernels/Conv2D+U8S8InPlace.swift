@@ -19,16 +19,28 @@ public final class InPlaceConvU8S8Layout: @unchecked Sendable {
     /// Bytes a run reads from the image it is given (when not copied) or from the padded copy,
     /// including the at most three bytes the last window reads past the image.
     public let imageBytes: Int
-    /// Output positions rounded up to whole 6-row tiles: the rows the Int32 output must hold.
+    /// The output rows and columns computed: all of them, or the top-left region a following
+    /// pool reads (`init(_:croppedTo:)`). Positions are row-major over this region.
+    public let outputHeight: Int, outputWidth: Int
+    public var positions: Int { outputHeight * outputWidth }
+    /// `positions` rounded up to whole 6-row tiles: the rows the Int32 output must hold.
     public let tiledPositions: Int
     let paddedWidth: Int
     let rowBytes: Int
     /// Byte offset of each (tiled) position's window corner; the tile's spare rows repeat the last.
     let offsets: UnsafeMutablePointer<Int>
 
-    public init(_ g: Conv2DGeometry) {
-        precondition(g.positions > 0 && g.windowSize > 0, "InPlaceConvU8S8Layout: empty convolution \(g)")
+    public convenience init(_ g: Conv2DGeometry) {
+        self.init(g, croppedTo: (g.outputHeight, g.outputWidth))
+    }
+
+    /// Only the top-left `region.rows × region.columns` outputs, e.g. those a floor-mode pool reads.
+    public init(_ g: Conv2DGeometry, croppedTo region: (rows: Int, columns: Int)) {
+        precondition(g.positions > 0 && g.windowSize > 0 && (1...g.outputHeight).contains(region.rows)
+                     && (1...g.outputWidth).contains(region.columns),
+                     "InPlaceConvU8S8Layout: empty convolution or region \(region) outside \(g)")
         geometry = g
+        (outputHeight, outputWidth) = region
         let channelsLast = (g.channels == 1 || g.channelStride == 1) && g.columnStride == g.channels
             && g.rowStride == g.width * g.channels
         copiesImage = !channelsLast || g.padY != 0 || g.padX != 0
@@ -36,10 +48,11 @@ public final class InPlaceConvU8S8Layout: @unchecked Sendable {
         rowBytes = paddedWidth * g.channels
         segmentBytes = (g.kernelWidth * g.channels + 3) / 4 * 4
         imageBytes = (g.height + 2 * g.padY) * rowBytes + segmentBytes - g.kernelWidth * g.channels
-        tiledPositions = (g.positions + 5) / 6 * 6
+        let positions = region.rows * region.columns
+        tiledPositions = (positions + 5) / 6 * 6
         offsets = .allocate(capacity: tiledPositions)
         for p in 0..<tiledPositions {
-            let q = min(p, g.positions - 1), oy = q / g.outputWidth, ox = q % g.outputWidth
+            let q = min(p, positions - 1), oy = q / region.columns, ox = q % region.columns
             offsets[p] = oy * g.strideY * rowBytes + ox * g.strideX * g.channels
         }
     }
@@ -87,7 +100,7 @@ public final class InPlaceConvU8S8Layout: @unchecked Sendable {
 }
 
 /// Int8 convolution reading windows in place (`InPlaceConvU8S8Layout`): `c[p · ldc + j] =
-/// Σ (window(p) − zeroPoint) · W(·, j)` for every output position `p`, equal to `conv2dS8Reference`
+/// Σ (window(p) − zeroPoint) · W(·, j)` for every position `p` of the layout's region, equal to `conv2dS8Reference`
 /// bit for bit. `image` comes from `layout.prepare`; `right` holds `layout.windowOrderedWeights`.
 /// `c` must hold `layout.tiledPositions` rows of `ldc ≥ 16 · panels` Int32 (whole panels and
 /// tiles are written; the spare ones hold junk). Positions go in blocks of `blockTiles` 6-row
@@ -101,7 +114,7 @@ public func conv2dU8S8InPlace(_ layout: InPlaceConvU8S8Layout, image: UnsafePoin
     let tile = PackedRightS8x4.columnTile
     precondition(right.depth == layout.depth && ldc >= right.panels * tile && blockTiles > 0,
                  "conv2dU8S8InPlace: weights of depth \(right.depth) for \(layout.depth), ldc \(ldc)")
-    let g = layout.geometry, tiles = layout.tiledPositions / 6
+    let g = layout.geometry, positions = layout.positions, tiles = layout.tiledPositions / 6
     var firstTile = 0
     while firstTile < tiles {
         let endTile = min(tiles, firstTile + blockTiles)
@@ -109,7 +122,7 @@ public func conv2dU8S8InPlace(_ layout: InPlaceConvU8S8Layout, image: UnsafePoin
         if Int8GEMMKernels.avx512VNNIIsSupported {
             let quads = right.depthQuads, panelStride = quads * tile * 4, segmentQuads = layout.segmentBytes / 4
             for t in firstTile..<endTile {
-                let halfTile = g.positions - 6 * t <= 3
+                let halfTile = positions - 6 * t <= 3
                 for panel in 0..<right.panels {
                     let b = right.storage + panel * panelStride, sums = right.columnSums + panel * tile
                     let out = c + 6 * t * ldc + panel * tile
@@ -128,14 +141,14 @@ public func conv2dU8S8InPlace(_ layout: InPlaceConvU8S8Layout, image: UnsafePoin
             }
         } else {
             inPlaceSumsReference(layout, image: image, zeroPoint: zeroPoint, right: right, c: c, ldc: ldc,
-                                 rows: 6 * firstTile..<min(6 * endTile, g.positions))
+                                 rows: 6 * firstTile..<min(6 * endTile, positions))
         }
 #else
         inPlaceSumsReference(layout, image: image, zeroPoint: zeroPoint, right: right, c: c, ldc: ldc,
-                             rows: 6 * firstTile..<min(6 * endTile, g.positions))
+                             rows: 6 * firstTile..<min(6 * endTile, positions))
 #endif
         let first = 6 * firstTile
-        epilogue(first, min(6 * endTile, g.positions) - first)
+        epilogue(first, min(6 * endTile, positions) - first)
         firstTile = endTile
     }
 }

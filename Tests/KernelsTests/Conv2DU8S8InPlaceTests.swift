@@ -54,6 +54,40 @@ import Testing
         #expect(layout.copiesImage == (t.p != (0, 0) || (!t.last && t.c > 1)))
     }
 
+    /// A layout cropped to the top-left outputs (what a floor-mode pool reads) computes exactly
+    /// those positions, row-major over the region.
+    @Test(arguments: [(32, 13, 13, 10, 10), (3, 9, 8, 1, 5), (5, 7, 7, 4, 1)])
+    func croppedLayoutComputesTheTopLeftRegion(c: Int, h: Int, w: Int, rows: Int, columns: Int) {
+        let g = Conv2DGeometry(channels: c, height: h, width: w, kernel: (3, 3), padding: (0, 1), channelsLast: true)
+        let layout = InPlaceConvU8S8Layout(g, croppedTo: (rows, columns)), outputs = 17
+        #expect(layout.positions == rows * columns)
+        var random = TestData(seed: UInt64(c + h + rows))
+        let image = [UInt8].random(count: c * h * w + layout.imageBytes, using: &random)
+        let weights = [Int8].random(count: outputs * g.windowSize, using: &random)
+        let zeroPoint = Int32.random(in: 0...255, using: &random)
+        var full = [Int32](repeating: 0, count: g.positions * outputs)
+        conv2dS8Reference(g, x: image, zeroPoint: zeroPoint, weights: weights, outputs: outputs, c: &full)
+        let ordered = weights.withUnsafeBufferPointer { layout.windowOrderedWeights($0.baseAddress!, outputs: outputs) }
+        let right = ordered.withUnsafeBufferPointer {
+            PackedRightS8x4(transposed: $0.baseAddress!, ld: layout.depth, depth: layout.depth, columns: outputs)
+        }
+        let ldc = 32
+        var sums = [Int32](repeating: -1, count: layout.tiledPositions * ldc)
+        var padded = [UInt8](repeating: 0, count: layout.imageBytes)
+        padded.withUnsafeMutableBufferPointer { buffer in
+            layout.initializePaddedBuffer(buffer.baseAddress!, zeroPoint: zeroPoint)
+            let bytes = image.withUnsafeBufferPointer { layout.prepare($0.baseAddress!, buffer: buffer.baseAddress!) }
+            sums.withUnsafeMutableBufferPointer { c in
+                conv2dU8S8InPlace(layout, image: bytes, zeroPoint: zeroPoint, right: right, c: c.baseAddress!, ldc: ldc) { _, _ in }
+            }
+        }
+        for p in 0..<layout.positions {
+            let position = (p / columns) * g.outputWidth + p % columns
+            #expect(Array(sums[p * ldc ..< p * ldc + outputs]) == Array(full[position * outputs ..< (position + 1) * outputs]),
+                    "position \(p) of \(rows)×\(columns)")
+        }
+    }
+
     @Test func kernelRowsArePaddedToQuadsWithZeroWeights() {
         let g = Conv2DGeometry(channels: 3, height: 5, width: 5, kernel: (3, 3), channelsLast: true)
         let layout = InPlaceConvU8S8Layout(g)

@@ -102,6 +102,9 @@ final class QuantizedConvOp: QuantizedChainOp {
         /// The fused pool over the sums (`ldc` values per pixel) and its output.
         let pool: Conv2DGeometry?
         let pooled: UnsafeMutablePointer<Int32>
+        /// The layout of the fused path: only the outputs the pool reads (a floor-mode pool drops
+        /// a last row or column that no window covers: cnn conv2 computes 100 of 121 positions).
+        let pooledLayout: InPlaceConvU8S8Layout?
     }
 
     /// Nil when neither kernel takes geometry `g`. `pool` is the max pool that follows the
@@ -134,15 +137,19 @@ final class QuantizedConvOp: QuantizedChainOp {
             if layout.copiesImage { layout.initializePaddedBuffer(padded, zeroPoint: weights.input.zeroPoint) }
             let tile = PackedRightS8x4.columnTile, ldc = (right.columns + tile - 1) / tile * tile
             let epilogue = weights.epilogue
+            let read = pool.map { p in
+                ((p.outputHeight - 1) * p.strideY + p.kernelHeight, (p.outputWidth - 1) * p.strideX + p.kernelWidth)
+            }
             let sumsPool = pool.flatMap { p in
                 Self.canPool(epilogue, p, outputs: outputs, g: g)
-                    ? Conv2DGeometry(channels: ldc, height: g.outputHeight, width: g.outputWidth,
+                    ? Conv2DGeometry(channels: ldc, height: read!.0, width: read!.1,
                                      kernel: (p.kernelHeight, p.kernelWidth), stride: (p.strideY, p.strideX),
                                      channelsLast: true) : nil
             }
             fusesPool = sumsPool != nil
             inPlace = InPlaceScratch(padded: padded, sums: .allocate(capacity: layout.tiledPositions * ldc), ldc: ldc,
-                                     pool: sumsPool, pooled: .allocate(capacity: max(1, (sumsPool?.positions ?? 0) * ldc)))
+                                     pool: sumsPool, pooled: .allocate(capacity: max(1, (sumsPool?.positions ?? 0) * ldc)),
+                                     pooledLayout: sumsPool.map { InPlaceConvU8S8Layout(g, croppedTo: ($0.height, $0.width)) })
         case let .indirect(layout, _):
             let count = inputCount + layout.imagePadding
             image = .allocate(byteCount: 2 * count, alignment: 64)
@@ -235,10 +242,11 @@ final class QuantizedConvOp: QuantizedChainOp {
     /// `pooledOutputCount` per sample. Pooled rows are pooled and requantized as soon as the
     /// convolution rows under them are done, while those sums are still in cache.
     func runPooled(_ x: UnsafeRawPointer, _ y: UnsafeMutableRawPointer, batch: Int) {
-        guard case let .inPlace(layout, right) = weights.packed, let s = inPlace, let pool = s.pool else {
+        guard case let .inPlace(_, right) = weights.packed, let s = inPlace, let pool = s.pool,
+              let layout = s.pooledLayout else {
             preconditionFailure("runPooled without a fused pool")
         }
-        let outputs = outputs, epilogue = weights.epilogue, convWidth = layout.geometry.outputWidth
+        let outputs = outputs, epilogue = weights.epilogue, convWidth = layout.outputWidth
         let pooledWidth = pool.outputWidth, pooledHeight = pool.outputHeight
         for b in 0..<batch {
             let sample = y + b * pooledOutputCount
