@@ -125,8 +125,14 @@ public func expF32x8(_ x: SIMD8<Float>) -> SIMD8<Float> {
 /// into a scale they apply anyway (softmax). w is clamped to [-126, 127] so 2^n stays normal.
 @inlinable @inline(__always)
 public func exp2F32x8(_ w: SIMD8<Float>) -> SIMD8<Float> {
-    var w = w.replacing(with: 127, where: w .> 127)
-    w = w.replacing(with: -126, where: w .< -126)
+    exp2AtMost127F32x8(w.replacing(with: 127, where: w .> 127))
+}
+
+/// `exp2F32x8` for w ≤ 127 (NaN aside), e.g. a softmax's w = (x − max)·scale ≤ 0: the same bits
+/// without the upper clamp.
+@inlinable @inline(__always)
+public func exp2AtMost127F32x8(_ w: SIMD8<Float>) -> SIMD8<Float> {
+    let w = w.replacing(with: -126, where: w .< -126)
     // 1.5·2^23 + 127: adding it rounds w to an integer and leaves n + 127 in the low mantissa
     // bits, so shifting them into the exponent field gives 2^n directly.
     let magic = SIMD8<Float>(repeating: 12_583_039)

@@ -58,10 +58,13 @@ public func attentionScoresF32(tokens: Int, headWidth: Int, q: UnsafePointer<Flo
     }
 }
 
-/// The last part of `attentionHeadF32`: `context = probabilities · v`.
+/// The last part of `attentionHeadF32`: `context = probabilities · v`, each context row i then
+/// multiplied by `rowScales[i]` when given (`softmaxNumeratorsF32`'s inverse sums, so
+/// `probabilities` may be the unnormalized numerators).
 public func attentionContextF32(tokens: Int, headWidth: Int, probabilities: UnsafePointer<Float>,
                                 v: UnsafePointer<Float>, stride: Int, context: UnsafeMutablePointer<Float>,
-                                contextStride: Int, scratch: UnsafeMutablePointer<Float>) {
+                                contextStride: Int, rowScales: UnsafePointer<Float>? = nil,
+                                scratch: UnsafeMutablePointer<Float>) {
     let keyColumns = roundUp16(tokens)
     // The P·V tiles read 16 floats per row of v: in place when the head's columns are whole
     // vectors, else from a copy padded to 16.
@@ -78,6 +81,9 @@ public func attentionContextF32(tokens: Int, headWidth: Int, probabilities: Unsa
     }
     gemmF32RowTiles(m: tokens, n: headWidth, k: tokens, a: probabilities, lda: tokens, b: values, ldb: valueStride,
                     panelStride: 16, c: context, ldc: contextStride, accumulate: false, epilogue: .identity)
+    if let rowScales {
+        scaleRowsF32(rows: tokens, columns: headWidth, x: context, stride: contextStride, factors: rowScales)
+    }
 }
 
 /// `scores[i·tokens] = q_i · key` for every query row i.

@@ -50,12 +50,12 @@ struct SoftmaxRowShape {
     @inline(always)
     func shift(_ maxV: SIMD8<Float>) -> SIMD8<Float> { SIMD8(repeating: -horizontalMax(maxV) * scale[0]) }
 
-    /// e^(x·scale − max·scale) = 2^((x − max)·scale·log2(e)).
+    /// e^(x·scale − max·scale) = 2^((x − max)·scale·log2(e)); the power is never above 0 by more than a rounding.
     @inline(always)
     func exponential(_ x: SIMD8<Float>, _ shift: SIMD8<Float>) -> SIMD8<Float> {
         var w = shift
         w.addProduct(x, scale)
-        return exp2F32x8(w)
+        return exp2AtMost127F32x8(w)
     }
 
     /// The exponentials of the ragged end, and the lanes of them the sum counts.

@@ -29,4 +29,30 @@ import Testing
             for c in headWidth..<contextStride { #expect(context[i * contextStride + c] == sentinel) }
         }
     }
+
+    /// The encoder block's path: scores, softmax numerators with inverse sums, then the context
+    /// with its rows scaled by them, against the reference context.
+    @Test(arguments: [1, 7, 17, 49], [1, 16, 17])
+    func numeratorPathMatchesReference(tokens: Int, headWidth: Int) throws {
+        var data = TestData(seed: UInt64(tokens * 100 + headWidth) + 7)
+        let stride = headWidth + 5, contextStride = headWidth + 3
+        let q = data.floats(tokens * stride, in: -2, 2), k = data.floats(tokens * stride, in: -2, 2)
+        let v = data.floats(tokens * stride, in: -2, 2)
+        let scale = 1 / Float(headWidth).squareRoot()
+        var scores = [Float](repeating: .nan, count: tokens * tokens), expectedProbs = scores
+        var inverseSums = [Float](repeating: .nan, count: tokens)
+        var context = [Float](repeating: 7, count: tokens * contextStride), expectedContext = context
+        var scratch = [Float](repeating: 0, count: attentionHeadF32ScratchSize(tokens: tokens, headWidth: headWidth))
+        attentionScoresF32(tokens: tokens, headWidth: headWidth, q: q, k: k, stride: stride, scores: &scores,
+                           scratch: &scratch)
+        softmaxNumeratorsF32(rows: tokens, columns: tokens, x: &scores, stride: tokens, scale: scale,
+                             inverseSums: &inverseSums)
+        attentionContextF32(tokens: tokens, headWidth: headWidth, probabilities: scores, v: v, stride: stride,
+                            context: &context, contextStride: contextStride, rowScales: inverseSums,
+                            scratch: &scratch)
+        attentionHeadF32Reference(tokens: tokens, headWidth: headWidth, q: q, k: k, v: v, stride: stride,
+                                  scale: scale, probabilities: &expectedProbs, context: &expectedContext,
+                                  contextStride: contextStride)
+        #expect(maxAbsDifference(context, expectedContext) <= 1e-5)
+    }
 }

@@ -21,6 +21,8 @@ final class EncoderBlockStep: Step {
     private let context: FloatBuffer, attention: FloatBuffer, residual: FloatBuffer, normB: FloatBuffer
     private let hiddenValues: FloatBuffer, mlpOut: FloatBuffer
     private let headScratch: FloatBuffer
+    /// One sample's softmax inverse sums, a row per head and query.
+    private let inverseSums: FloatBuffer
     /// The buffers behind `internalPoints`, in the same order.
     private let internalValues: [FloatBuffer]
 
@@ -57,6 +59,7 @@ final class EncoderBlockStep: Step {
         context = buffer(width); attention = buffer(width); residual = buffer(width); normB = buffer(width)
         hiddenValues = buffer(mlpHidden); mlpOut = buffer(width)
         headScratch = FloatBuffer(count: attentionHeadF32ScratchSize(tokens: tokens, headWidth: headWidth))
+        inverseSums = FloatBuffer(count: heads * tokens)
         internalValues = [normA, q, k, v, probs, context, attention, residual, normB, hiddenValues, mlpOut]
     }
 
@@ -81,13 +84,20 @@ final class EncoderBlockStep: Step {
                 attentionScoresF32(tokens: tokens, headWidth: headWidth, q: column, k: column + width, stride: qkvWidth,
                                    scores: sampleScores + h * tokens * tokens, scratch: headScratch.pointer)
             }
-            softmaxF32(rows: heads * tokens, columns: tokens, x: sampleScores, stride: tokens, scale: scale)
+            // The context rows, not the probabilities, are divided by the softmax sums (a pass over
+            // 49×16 instead of 49×49 values per head); observed probabilities are divided too.
+            softmaxNumeratorsF32(rows: heads * tokens, columns: tokens, x: sampleScores, stride: tokens, scale: scale,
+                                 inverseSums: inverseSums.pointer)
             for h in 0..<heads {
                 let column = qkv.pointer + sample * qkvWidth + h * headWidth
                 attentionContextF32(tokens: tokens, headWidth: headWidth, probabilities: sampleScores + h * tokens * tokens,
                                     v: column + 2 * width, stride: qkvWidth,
                                     context: context.pointer + sample * width + h * headWidth, contextStride: width,
-                                    scratch: headScratch.pointer)
+                                    rowScales: inverseSums.pointer + h * tokens, scratch: headScratch.pointer)
+            }
+            if observing {
+                scaleRowsF32(rows: heads * tokens, columns: tokens, x: sampleScores, stride: tokens,
+                             factors: inverseSums.pointer)
             }
         }
         // FP32 adds the residuals in the output projections' epilogues (same sums, so the same bits)
