@@ -100,29 +100,47 @@ import Testing
     }
 }
 
-/// Int32 max pooling over channels-last sums equals its scalar reference, for any window, stride,
-/// channel count (vector tails) and range of output rows.
-@Suite struct MaxPoolS32Tests {
-    static let cases: [(c: Int, h: Int, w: Int, k: (Int, Int), s: (Int, Int))] = [
-        (32, 26, 26, (2, 2), (2, 2)), (64, 11, 11, (2, 2), (2, 2)), (1, 7, 7, (2, 2), (2, 2)),
-        (3, 17, 9, (3, 3), (2, 2)), (17, 5, 33, (2, 3), (1, 2)), (33, 3, 3, (3, 3), (1, 1)), (7, 1, 7, (1, 2), (1, 1)),
+/// Pooling Int32 sums and requantizing the maxima in one pass equals the scalar pool then the
+/// scalar requantization, for any window, stride, channel count (vector tails, padded rows of
+/// sums), ReLU or none, with and without bias, and any split of the output rows.
+@Suite struct MaxPoolRequantizeS32U8Tests {
+    static let cases: [(c: Int, ld: Int, h: Int, w: Int, k: (Int, Int), s: (Int, Int))] = [
+        (32, 32, 26, 26, (2, 2), (2, 2)), (64, 64, 10, 10, (2, 2), (2, 2)), (1, 16, 7, 7, (2, 2), (2, 2)),
+        (3, 16, 17, 9, (3, 3), (2, 2)), (17, 32, 5, 33, (2, 3), (1, 2)), (33, 48, 3, 3, (3, 3), (1, 1)),
+        (7, 16, 1, 7, (1, 2), (1, 1)),
     ]
 
     @Test(arguments: cases.indices)
-    func equalsReference(caseIndex: Int) {
+    func equalsPoolThenRequantizeReference(caseIndex: Int) {
         let t = Self.cases[caseIndex]
-        let g = Conv2DGeometry(channels: t.c, height: t.h, width: t.w, kernel: t.k, stride: t.s, channelsLast: true)
+        let g = Conv2DGeometry(channels: t.ld, height: t.h, width: t.w, kernel: t.k, stride: t.s, channelsLast: true)
         var random = TestData(seed: UInt64(caseIndex + 77))
-        let x = (0..<t.c * t.h * t.w).map { _ in Int32(truncatingIfNeeded: random.next()) }
-        var expected = [Int32](repeating: 0, count: g.positions * t.c)
-        maxPoolS32Reference(g, x: x, y: &expected)
-        var actual = [Int32](repeating: 0, count: g.positions * t.c)
-        // Two calls that split the output rows, as a convolution pooling rows as they complete makes.
-        let split = g.outputHeight / 2, rowValues = g.outputWidth * t.c
-        actual.withUnsafeMutableBufferPointer { y in
-            maxPoolS32(g, x: x, y: y.baseAddress!, rows: 0..<split)
-            maxPoolS32(g, x: x, y: y.baseAddress! + split * rowValues, rows: split..<g.outputHeight)
+        let sums = (0..<t.ld * t.h * t.w).map { _ in Int32.random(in: -40_000...40_000, using: &random) }
+        let scale = random.floats(t.c, in: 0, 0.002), bias = random.floats(t.c, in: -3, 3)
+        var pooled = [Int32](repeating: 0, count: g.positions * t.ld)
+        maxPoolS32Reference(g, x: sums, y: &pooled)
+        let rows = (0..<g.positions * t.c).map { pooled[($0 % t.c) * g.positions + $0 / t.c] }
+        for activation in [ActivationF32.relu, .none] {
+            for withBias in [true, false] {
+                var expected = [UInt8](repeating: 0, count: g.positions * t.c)
+                bias.withUnsafeBufferPointer { b in
+                    requantizeColumnsU8Reference(rows: g.positions, columns: t.c, acc: rows, ldacc: t.c, scale: scale,
+                                                 bias: withBias ? b.baseAddress : nil, activation: activation,
+                                                 outputInverseScale: 1 / 0.037, outputZeroPoint: 11, y: &expected, ldy: t.c)
+                }
+                var actual = [UInt8](repeating: 0xAA, count: g.positions * t.c)
+                let split = g.outputHeight / 2, rowBytes = g.outputWidth * t.c
+                actual.withUnsafeMutableBufferPointer { y in
+                    bias.withUnsafeBufferPointer { b in
+                        for (range, out) in [(0..<split, y.baseAddress!), (split..<g.outputHeight, y.baseAddress! + split * rowBytes)] {
+                            maxPoolRequantizeS32U8(g, sums: sums, rows: range, columns: t.c, scale: scale,
+                                                   bias: withBias ? b.baseAddress : nil, activation: activation,
+                                                   outputInverseScale: 1 / 0.037, outputZeroPoint: 11, y: out)
+                        }
+                    }
+                }
+                #expect(actual == expected, "case \(caseIndex) \(activation) bias \(withBias)")
+            }
         }
-        #expect(actual == expected, "case \(caseIndex): \(g)")
     }
 }

@@ -99,9 +99,8 @@ final class QuantizedConvOp: QuantizedChainOp {
         /// Int32 sums of every (tiled) position, `ldc` apart.
         let sums: UnsafeMutablePointer<Int32>
         let ldc: Int
-        /// The fused pool over the sums (`ldc` values per pixel) and its output.
+        /// The fused pool over the sums (`ldc` values per pixel).
         let pool: Conv2DGeometry?
-        let pooled: UnsafeMutablePointer<Int32>
         /// The layout of the fused path: only the outputs the pool reads (a floor-mode pool drops
         /// a last row or column that no window covers: cnn conv2 computes 100 of 121 positions).
         let pooledLayout: InPlaceConvU8S8Layout?
@@ -148,8 +147,7 @@ final class QuantizedConvOp: QuantizedChainOp {
             }
             fusesPool = sumsPool != nil
             inPlace = InPlaceScratch(padded: padded, sums: .allocate(capacity: layout.tiledPositions * ldc), ldc: ldc,
-                                     pool: sumsPool, pooled: .allocate(capacity: max(1, (sumsPool?.positions ?? 0) * ldc)),
-                                     pooledLayout: sumsPool.map { InPlaceConvU8S8Layout(g, croppedTo: ($0.height, $0.width)) })
+                                     pool: sumsPool, pooledLayout: sumsPool.map { InPlaceConvU8S8Layout(g, croppedTo: ($0.height, $0.width)) })
         case let .indirect(layout, _):
             let count = inputCount + layout.imagePadding
             image = .allocate(byteCount: 2 * count, alignment: 64)
@@ -187,7 +185,6 @@ final class QuantizedConvOp: QuantizedChainOp {
         if let inPlace {
             inPlace.padded.deallocate()
             inPlace.sums.deallocate()
-            inPlace.pooled.deallocate()
         }
     }
 
@@ -239,17 +236,19 @@ final class QuantizedConvOp: QuantizedChainOp {
     }
 
     /// The convolution and the max pool after it (`fusesPool`): writes the pool's uint8 output,
-    /// `pooledOutputCount` per sample. Pooled rows are pooled and requantized as soon as the
-    /// convolution rows under them are done, while those sums are still in cache.
+    /// `pooledOutputCount` per sample. Pooled rows are pooled and requantized in one pass
+    /// (`maxPoolRequantizeS32U8`) as soon as the convolution rows under them are done, while those
+    /// sums are still in cache.
     func runPooled(_ x: UnsafeRawPointer, _ y: UnsafeMutableRawPointer, batch: Int) {
         guard case let .inPlace(_, right) = weights.packed, let s = inPlace, let pool = s.pool,
               let layout = s.pooledLayout else {
             preconditionFailure("runPooled without a fused pool")
         }
         let outputs = outputs, epilogue = weights.epilogue, convWidth = layout.outputWidth
-        let pooledWidth = pool.outputWidth, pooledHeight = pool.outputHeight
+        let pooledWidth = pool.outputWidth, pooledHeight = pool.outputHeight, output = epilogue.output!
+        let bias = epilogue.bias.map { UnsafePointer($0.pointer) }
         for b in 0..<batch {
-            let sample = y + b * pooledOutputCount
+            let sample = y.assumingMemoryBound(to: UInt8.self) + b * pooledOutputCount
             var done = 0
             conv2dU8S8InPlace(layout, image: inPlaceImage(layout, x, sample: b), zeroPoint: weights.input.zeroPoint,
                               right: right, c: s.sums, ldc: s.ldc) { first, count in
@@ -257,10 +256,10 @@ final class QuantizedConvOp: QuantizedChainOp {
                 guard convRows >= pool.kernelHeight else { return }
                 let ready = min(pooledHeight, (convRows - pool.kernelHeight) / pool.strideY + 1)
                 guard ready > done else { return }
-                maxPoolS32(pool, x: s.sums, y: s.pooled, rows: done..<ready)
-                epilogue.apply(rows: (ready - done) * pooledWidth, columns: outputs,
-                               acc: s.pooled, ldacc: s.ldc, y: sample,
-                               firstRow: done * pooledWidth)
+                maxPoolRequantizeS32U8(pool, sums: s.sums, rows: done..<ready, columns: outputs,
+                                       scale: epilogue.columnScale.pointer, bias: bias, activation: epilogue.activation,
+                                       outputInverseScale: 1 / output.scale, outputZeroPoint: output.zeroPoint,
+                                       y: sample + done * pooledWidth * outputs)
                 done = ready
             }
         }
