@@ -31,9 +31,14 @@ enum ConnectionDescriptor {
         #endif
     }
 
-    /// The number after `fd=` in a channel description.
+    /// The number after `fd=` in a channel description. (Byte search: `String.range(of:)` would
+    /// come from Foundation and link its ICU data into the static binary, +43 MB.)
     static func named(in description: String) -> Int32? {
-        guard let marker = description.range(of: "fd=") else { return nil }
-        return Int32(description[marker.upperBound...].prefix(while: \.isNumber))
+        let bytes = Array(description.utf8), marker = Array("fd=".utf8)
+        guard bytes.count > marker.count,
+              let start = (0...(bytes.count - marker.count)).first(where: { bytes[$0..<$0 + marker.count].elementsEqual(marker) })
+        else { return nil }
+        let digits = bytes[(start + marker.count)...].prefix { (48...57).contains($0) }
+        return Int32(String(decoding: digits, as: UTF8.self))
     }
 }
