@@ -12,12 +12,14 @@ import Testing
             max_batch = 8            # underscores work as in the flags' dashes
             allow-uid = [0, 1000]
             trusted-keys = ["/etc/inferd/a.pub", "/etc/inferd/b.pub"]
+            busy-poll-us = 150
             """)
         #expect(configuration.socketPath == "/run/inferd.sock")
         #expect(configuration.workers == 2)
         #expect(configuration.maxBatch == 8)
         #expect(configuration.allowUIDs == [0, 1000])
         #expect(configuration.trustedKeyFiles == ["/etc/inferd/a.pub", "/etc/inferd/b.pub"])
+        #expect(configuration.busyPollMicroseconds == 150)
     }
 
     @Test(arguments: [

@@ -32,6 +32,13 @@ mkdir -p out
 started=$(date +%s)
 deb=$(packaging/build-deb out 2>"$build_log" | tail -1) || { tail -30 "$build_log"; fail "packaging/build-deb"; }
 echo "ok: built $(basename "$deb") in $(($(date +%s) - started)) s"
+# Idle RSS (issue 5: <= 20 MB) depends on what the static daemon links: one String.range(of:)
+# once resolved to Foundation's and pulled in its ICU data (stripped binary 21.8 -> 65 MB, idle
+# RSS +2.5 MB). Anything like that fails here.
+size=$(dpkg-deb --fsys-tarfile "$deb" | tar -tvf - ./usr/bin/inferd | awk '{print $3}')
+[ "${size:-0}" -gt 0 ] && [ "$size" -le $((30 << 20)) ] ||
+    fail "packaged inferd is ${size:-?} bytes; expected at most 30 MiB (Foundation's ICU data linked?)"
+echo "ok: packaged inferd is $((size >> 10)) KiB (at most 30 MiB)"
 
 boot_container --bind-ro="$deb:/root/inferd.deb"
 
