@@ -82,6 +82,9 @@ import Testing
         #expect(Array(th[1...]) == [1, -1, 1, -1])
         ActivationF32.gelu.apply(&values, count: values.count)
         #expect(values[0].isNaN)
-        #expect(Array(values[1...]) == [.infinity, 0, .greatestFiniteMagnitude, 0])
+        #expect(values[1] == .infinity)
+        // Within the stated 3e-7·|x| of the limits: x·Φ(5.2) for large x, −10·Φ(−5.2) below −10.
+        #expect(abs(values[2]) <= 1e-6 && abs(values[4]) <= 1e-6)
+        #expect(values[3].isFinite && values[3] >= Float.greatestFiniteMagnitude * (1 - 3e-7))
     }
 }
