@@ -46,10 +46,13 @@ public func attentionScoresF32(tokens: Int, headWidth: Int, q: UnsafePointer<Flo
         }
         while d < headWidth { column[d * keyColumns] = key[d]; d &+= 1 }
     }
-    for d in 0..<headWidth { (keysT + d * keyColumns + tokens).update(repeating: 0, count: keyColumns - tokens) }
     // A last key panel with one or two valid columns (49 = 3·16 + 1) would cost a whole 6×16 tile
     // per six queries: those keys' scores are dot products of each query with the key instead.
     let ragged = tokens % 16 <= 2 ? tokens % 16 : 0
+    // The tiles read the padding past the last key only when they cover a partial panel.
+    if (tokens - ragged) % 16 != 0 {
+        for d in 0..<headWidth { (keysT + d * keyColumns + tokens).update(repeating: 0, count: keyColumns - tokens) }
+    }
     gemmF32RowTiles(m: tokens, n: tokens - ragged, k: headWidth, a: q, lda: stride, b: keysT, ldb: keyColumns,
                     panelStride: 16, c: scores, ldc: tokens, accumulate: false, epilogue: .identity)
     for j in tokens - ragged ..< tokens {
@@ -79,11 +82,71 @@ public func attentionContextF32(tokens: Int, headWidth: Int, probabilities: Unsa
         values = UnsafePointer(copy)
         valueStride = valueColumns
     }
-    gemmF32RowTiles(m: tokens, n: headWidth, k: tokens, a: probabilities, lda: tokens, b: values, ldb: valueStride,
-                    panelStride: 16, c: context, ldc: contextStride, accumulate: false, epilogue: .identity)
-    if let rowScales {
-        scaleRowsF32(rows: tokens, columns: headWidth, x: context, stride: contextStride, factors: rowScales)
+    guard let rowScales else {
+        gemmF32RowTiles(m: tokens, n: headWidth, k: tokens, a: probabilities, lda: tokens, b: values, ldb: valueStride,
+                        panelStride: 16, c: context, ldc: contextStride, accumulate: false, epilogue: .identity)
+        return
     }
+    // The row scales are applied to the tiles' accumulators as they are stored (the same product
+    // and multiplication as scaling the stored rows, so the same bits); the one or two rows a
+    // 6-row tiling leaves over are scaled after the one-row kernel.
+    let tail = gemmF32SingleRowTail(tokens)
+    var j = 0
+    while j < headWidth {
+        var i = 0
+        while i < tokens - tail {
+            attentionContextTileF32(k: tokens, a: probabilities + i * tokens, lda: tokens, b: values + j, ldb: valueStride,
+                                    c: context + i * contextStride + j, ldc: contextStride,
+                                    rows: min(6, tokens - tail - i), columns: min(16, headWidth - j),
+                                    rowScales: rowScales + i)
+            i += 6
+        }
+        j += 16
+    }
+    if tail > 0 {
+        let first = tokens - tail
+        gemmF32SingleRows(rows: tail, n: headWidth, k: tokens, a: probabilities + first * tokens, lda: tokens,
+                          b: values, ldb: valueStride, panelStride: 16, c: context + first * contextStride,
+                          ldc: contextStride, row: first, accumulate: false, epilogue: .identity)
+        scaleRowsF32(rows: tail, columns: headWidth, x: context + first * contextStride, stride: contextStride,
+                     factors: rowScales + first)
+    }
+}
+
+/// One 6×16 tile of `probabilities · v` (A rows in place, as `gemmF32_6x16_rowsA`), row r of it
+/// multiplied by `rowScales[r]` as it is stored.
+@inline(never)
+private func attentionContextTileF32(k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                                     c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int,
+                                     rowScales: UnsafePointer<Float>) {
+    let a0 = a
+    let a1 = rows > 1 ? a0 + lda : a0
+    let a2 = rows > 2 ? a1 + lda : a1
+    let a3 = rows > 3 ? a2 + lda : a2
+    let a4 = rows > 4 ? a3 + lda : a3
+    let a5 = rows > 5 ? a4 + lda : a4
+    var tile = AccumulatorsF32_6x16()
+    var bp = b
+    for p in 0..<k {
+        tile.add(a0[p], a1[p], a2[p], a3[p], a4[p], a5[p], b: bp)
+        bp += ldb
+    }
+    @inline(__always) func store(_ lo: SIMD8<Float>, _ hi: SIMD8<Float>, _ r: Int) {
+        let scale = SIMD8<Float>(repeating: rowScales[r]), row = c + r * ldc
+        if columns == 16 {
+            storeF32x8(lo * scale, row)
+            storeF32x8(hi * scale, row + 8)
+        } else {
+            storeF32x8(lo * scale, row, count: columns)
+            storeF32x8(hi * scale, row + 8, count: columns - 8)
+        }
+    }
+    store(tile.c00, tile.c01, 0)
+    if rows > 1 { store(tile.c10, tile.c11, 1) }
+    if rows > 2 { store(tile.c20, tile.c21, 2) }
+    if rows > 3 { store(tile.c30, tile.c31, 3) }
+    if rows > 4 { store(tile.c40, tile.c41, 4) }
+    if rows > 5 { store(tile.c50, tile.c51, 5) }
 }
 
 /// `scores[i·tokens] = q_i · key` for every query row i.

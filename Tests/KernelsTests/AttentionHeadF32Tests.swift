@@ -54,5 +54,11 @@ import Testing
                                   scale: scale, probabilities: &expectedProbs, context: &expectedContext,
                                   contextStride: contextStride)
         #expect(maxAbsDifference(context, expectedContext) <= 1e-5)
+        // Scaling in the tile stores gives the bits of scaling the stored rows afterwards.
+        var unscaled = [Float](repeating: 7, count: tokens * contextStride)
+        attentionContextF32(tokens: tokens, headWidth: headWidth, probabilities: scores, v: v, stride: stride,
+                            context: &unscaled, contextStride: contextStride, scratch: &scratch)
+        scaleRowsF32(rows: tokens, columns: headWidth, x: &unscaled, stride: contextStride, factors: inverseSums)
+        #expect(context == unscaled)
     }
 }
