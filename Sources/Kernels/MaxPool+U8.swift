@@ -6,36 +6,56 @@
 /// channels-last) bit for bit.
 public func maxPoolU8(_ g: Conv2DGeometry, x: UnsafePointer<UInt8>, y: UnsafeMutablePointer<UInt8>) {
     let oh = g.outputHeight, ow = g.outputWidth, channels = g.channels
+    let vectorEnd = g.channelStride == 1 ? channels & ~15 : 0
+    let twoByTwo = g.kernelHeight == 2 && g.kernelWidth == 2, right = g.columnStride, down = g.rowStride
     for oy in 0..<oh {
         for ox in 0..<ow {
-            let out = y + (oy * ow + ox) * channels
-            let corner = x + oy * g.strideY * g.rowStride + ox * g.strideX * g.columnStride
+            let out = UnsafeMutableRawPointer(y + (oy &* ow &+ ox) &* channels)
+            let corner = x + ((oy &* g.strideY) &* g.rowStride &+ (ox &* g.strideX) &* g.columnStride)
+            // The common 2×2 window written out: a two-iteration tap loop per vector cost more
+            // than its comparisons.
             var c = 0
-            if g.channelStride == 1 {
-                while c + 16 <= channels {
-                    var best = SIMD16<UInt8>()
+            while c < vectorEnd {
+                let p = UnsafeRawPointer(corner + c)
+                var best = p.loadUnaligned(as: SIMD16<UInt8>.self)
+                if twoByTwo {
+                    best = maxU8x16(best, p.loadUnaligned(fromByteOffset: right, as: SIMD16<UInt8>.self))
+                    best = maxU8x16(best, p.loadUnaligned(fromByteOffset: down, as: SIMD16<UInt8>.self))
+                    best = maxU8x16(best, p.loadUnaligned(fromByteOffset: down &+ right, as: SIMD16<UInt8>.self))
+                } else {
                     for ky in 0..<g.kernelHeight {
                         for kx in 0..<g.kernelWidth {
-                            let tap = UnsafeRawPointer(corner + ky * g.rowStride + kx * g.columnStride + c)
-                            let v = tap.loadUnaligned(as: SIMD16<UInt8>.self)
-                            best.replace(with: v, where: v .> best)
+                            best = maxU8x16(best, p.loadUnaligned(fromByteOffset: ky &* down &+ kx &* right,
+                                                                  as: SIMD16<UInt8>.self))
                         }
                     }
-                    UnsafeMutableRawPointer(out + c).storeBytes(of: best, as: SIMD16<UInt8>.self)
-                    c += 16
                 }
+                out.storeBytes(of: best, toByteOffset: c, as: SIMD16<UInt8>.self)
+                c &+= 16
             }
-            while c < channels {
-                var best: UInt8 = 0
-                for ky in 0..<g.kernelHeight {
-                    for kx in 0..<g.kernelWidth {
-                        best = max(best, corner[c * g.channelStride + ky * g.rowStride + kx * g.columnStride])
-                    }
-                }
-                out[c] = best
-                c += 1
+            if c < channels { maxPoolU8Tail(g, corner: corner, out: out, channels: c..<channels) }
+        }
+    }
+}
+
+@inline(__always)
+private func maxU8x16(_ a: SIMD16<UInt8>, _ b: SIMD16<UInt8>) -> SIMD16<UInt8> {
+    a.replacing(with: b, where: b .> a)
+}
+
+/// Channels past the last whole vector (or all of them, when not adjacent), one at a time. Out of
+/// line: inlined, LLVM expands this loop into a per-pixel setup that costs more than the pooling.
+@inline(never)
+private func maxPoolU8Tail(_ g: Conv2DGeometry, corner: UnsafePointer<UInt8>, out: UnsafeMutableRawPointer,
+                           channels: Range<Int>) {
+    for c in channels {
+        var best: UInt8 = 0
+        for ky in 0..<g.kernelHeight {
+            for kx in 0..<g.kernelWidth {
+                best = max(best, corner[c * g.channelStride + ky * g.rowStride + kx * g.columnStride])
             }
         }
+        out.storeBytes(of: best, toByteOffset: c, as: UInt8.self)
     }
 }
 
