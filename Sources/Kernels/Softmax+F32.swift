@@ -36,7 +36,8 @@ struct SoftmaxRowShape {
         full = columns / 8 * 8
         tail = columns - full
         overlapping = columns >= 8 && tail > 0
-        fresh = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) .>= Int32(8 - tail)
+        // A Float comparison: the Int32 one compiled to a lane-by-lane loop through memory.
+        fresh = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7) .>= Float(8 - tail)
         self.scale = SIMD8(repeating: scale * 1.442_695_04)
     }
 
@@ -63,7 +64,7 @@ struct SoftmaxRowShape {
     func lastExponentials(_ last: SIMD8<Float>, _ shift: SIMD8<Float>) -> (stored: SIMD8<Float>, counted: SIMD8<Float>) {
         let e = exponential(last, shift)
         if overlapping { return (e, e.replacing(with: 0, where: .!fresh)) }
-        let masked = e.replacing(with: 0, where: SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) .>= Int32(tail))
+        let masked = e.replacing(with: 0, where: SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7) .>= Float(tail))
         return (masked, masked)
     }
 
