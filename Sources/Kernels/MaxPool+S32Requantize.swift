@@ -10,13 +10,29 @@ public func maxPoolRequantizeS32U8(_ g: Conv2DGeometry, sums x: UnsafePointer<In
                                    outputInverseScale: Float, outputZeroPoint: Int32, y: UnsafeMutablePointer<UInt8>) {
     precondition(g.channelStride == 1 && g.padY == 0 && g.padX == 0 && rows.upperBound <= g.outputHeight
                  && columns <= g.channels, "maxPoolRequantizeS32U8: channels-last sums without padding")
+    // One loop per window shape, bias and nonlinearity: LLVM does not unswitch those tests out of
+    // the vector loop, where they cost a third of its instructions.
+    @inline(__always) func run(_ activation: (SIMD8<Float>) -> SIMD8<Float>) {
+        let twoByTwo = g.kernelHeight == 2 && g.kernelWidth == 2
+        switch (twoByTwo, bias) {
+        case (true, let bias?):
+            poolRequantizeRows(g, x, rows, columns, scale, bias, outputInverseScale, outputZeroPoint, y,
+                               twoByTwo: true, biased: true, activation)
+        case (true, nil):
+            poolRequantizeRows(g, x, rows, columns, scale, nil, outputInverseScale, outputZeroPoint, y,
+                               twoByTwo: true, biased: false, activation)
+        case (false, let bias?):
+            poolRequantizeRows(g, x, rows, columns, scale, bias, outputInverseScale, outputZeroPoint, y,
+                               twoByTwo: false, biased: true, activation)
+        case (false, nil):
+            poolRequantizeRows(g, x, rows, columns, scale, nil, outputInverseScale, outputZeroPoint, y,
+                               twoByTwo: false, biased: false, activation)
+        }
+    }
     switch activation {
-    case .none:
-        poolRequantizeRows(g, x, rows, columns, scale, bias, outputInverseScale, outputZeroPoint, y) { $0 }
-    case .relu:
-        poolRequantizeRows(g, x, rows, columns, scale, bias, outputInverseScale, outputZeroPoint, y, reluF32x8)
-    default:
-        preconditionFailure("maxPoolRequantizeS32U8: \(activation) is not monotonic here")
+    case .none: run { $0 }
+    case .relu: run(reluF32x8)
+    default: preconditionFailure("maxPoolRequantizeS32U8: \(activation) is not monotonic here")
     }
 }
 
@@ -24,9 +40,8 @@ public func maxPoolRequantizeS32U8(_ g: Conv2DGeometry, sums x: UnsafePointer<In
 private func poolRequantizeRows(_ g: Conv2DGeometry, _ x: UnsafePointer<Int32>, _ rows: Range<Int>, _ columns: Int,
                                 _ scale: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
                                 _ outputInverseScale: Float, _ outputZeroPoint: Int32, _ y: UnsafeMutablePointer<UInt8>,
-                                _ activation: (SIMD8<Float>) -> SIMD8<Float>) {
+                                twoByTwo: Bool, biased: Bool, _ activation: (SIMD8<Float>) -> SIMD8<Float>) {
     let ow = g.outputWidth, vectorEnd = columns & ~7
-    let twoByTwo = g.kernelHeight == 2 && g.kernelWidth == 2
     let right = 4 &* g.columnStride, down = 4 &* g.rowStride
     let rawScale = UnsafeRawPointer(scale), rawBias = bias.map(UnsafeRawPointer.init)
     let inverse = SIMD8<Float>(repeating: outputInverseScale), zero = SIMD8<Float>(repeating: Float(outputZeroPoint))
@@ -53,7 +68,7 @@ private func poolRequantizeRows(_ g: Conv2DGeometry, _ x: UnsafePointer<Int32>, 
                 }
                 // The operations of `requantizeColumnsU8`'s vector loop (`scaledColumns` first), in its order.
                 var v = floatLanes(best) * rawScale.loadUnaligned(fromByteOffset: 4 &* c, as: SIMD8<Float>.self)
-                if let rawBias { v = v + rawBias.loadUnaligned(fromByteOffset: 4 &* c, as: SIMD8<Float>.self) }
+                if biased { v = v + rawBias!.loadUnaligned(fromByteOffset: 4 &* c, as: SIMD8<Float>.self) }
                 let q = clampedToByteRange(activation(v) * inverse + zero)
                 let bits = unsafeBitCast(q + 12_582_912, to: SIMD8<Int32>.self) &- 0x4B40_0000
                 out.storeBytes(of: lowBytes(bits), toByteOffset: c, as: SIMD8<UInt8>.self)
