@@ -9,7 +9,7 @@ extension HTTPHandler {
     /// batching worker and answers on the event loop when the worker is done.
     func infer(_ context: ChannelHandlerContext, name: String, version: String?) {
         let start = monotonicNanoseconds()
-        let requestID = requestHead?.headers.first(name: "x-request-id") ?? server.nextRequestID()
+        let requestID = RequestName(head: requestHead, sequence: server.nextRequestSequence())
         if server.draining.load(ordering: .relaxed) {
             finishInfer(context, model: name, requestID: requestID, start: start, result: .failure(.draining))
             return
@@ -57,7 +57,7 @@ extension HTTPHandler {
     }
 
     private func inferInline(_ context: ChannelHandlerContext, model: ServedModel, request: ValidatedInferRequest,
-                             requestID: String, start: UInt64) {
+                             requestID: RequestName, start: UInt64) {
         let pending = server.inlinePending.add(1, ordering: .relaxed).newValue
         server.requestsInFlight.add(1, ordering: .relaxed)
         defer {
@@ -85,7 +85,7 @@ extension HTTPHandler {
         answeredInline = true
     }
 
-    private func finishInfer(_ context: ChannelHandlerContext, model: String?, requestID: String, start: UInt64,
+    private func finishInfer(_ context: ChannelHandlerContext, model: String?, requestID: RequestName, start: UInt64,
                              result: Result<(body: ByteBuffer, headerLength: Int?), ServerError>) {
         let status: HTTPResponseStatus
         switch result {
@@ -111,4 +111,13 @@ extension HTTPHandler {
             "model": "\(model ?? "-")", "request_id": "\(requestID)", "status": "\(status.code)",
             "latency_us": "\(elapsed / 1000)"])
     }
+}
+
+/// Names a request in logs: the client's `X-Request-ID`, else the daemon's sequence number. Spelled
+/// out only when something is logged (most answers log nothing at the default level).
+struct RequestName: CustomStringConvertible {
+    let head: HTTPRequestHead?
+    let sequence: Int
+
+    var description: String { head?.headers.first(name: "x-request-id") ?? String(sequence) }
 }

@@ -125,11 +125,16 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                  body: ByteBuffer, extraHeaders: [(String, String)] = [], close: Bool = false) {
         let version = head?.version ?? .http1_1
         let close = close || !keepAlive
-        var headers = HTTPHeaders([("content-type", contentType), ("content-length", String(body.readableBytes))])
-        for (name, value) in extraHeaders { headers.add(name: name, value: value) }
-        headers.add(name: "connection", value: close ? "close" : "keep-alive")
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status, headers: headers))),
-                      promise: nil)
+        // One array handed to HTTPHeaders: its `add` checks every name byte by byte, and these
+        // names are inferd's own constants.
+        var fields: [(String, String)] = []
+        fields.reserveCapacity(3 + extraHeaders.count)
+        fields.append(("content-type", contentType))
+        fields.append(("content-length", String(body.readableBytes)))
+        fields.append(contentsOf: extraHeaders)
+        fields.append(("connection", close ? "close" : "keep-alive"))
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status,
+                                                             headers: HTTPHeaders(fields)))), promise: nil)
         if body.readableBytes > 0 { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
         let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         if close {

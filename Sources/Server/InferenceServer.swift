@@ -175,9 +175,9 @@ public final class InferenceServer: Sendable {
         return BusyPollRegistration(poller: busyPollers[workerIndex(of: channel.eventLoop)], descriptor: descriptor)
     }
 
-    /// A fresh request id for logs when the client sent none.
-    func nextRequestID() -> String {
-        String(requestSequence.add(1, ordering: .relaxed).newValue)
+    /// A fresh request number for logs (used when the client sent no `X-Request-ID`).
+    func nextRequestSequence() -> Int {
+        requestSequence.add(1, ordering: .relaxed).newValue
     }
 
     /// Reloads the models directory off the event loop and the workers; completes with the new index.
