@@ -127,8 +127,9 @@ final class QuantizedConvOp: QuantizedChainOp {
             workspace = FloatBuffer(count: shallow.workspaceSize)
             inPlace = nil
         case let .inPlace(layout, right):
-            // The quantized FP32 input is read in place too, so it gets the layout's read-past bytes.
-            let imageBytes = max(1, inputCount + layout.imageBytes)
+            // Only an FP32 input is quantized into `image`; it is read in place too, so it gets the
+            // layout's read-past bytes. A uint8 input is read where the chain left it.
+            let imageBytes = inputIsFloat ? inputCount + layout.imageBytes : 1
             image = .allocate(byteCount: imageBytes, alignment: 64)
             image.initializeMemory(as: UInt8.self, repeating: 0, count: imageBytes)
             workspace = FloatBuffer(count: 1)
