@@ -6,12 +6,28 @@ import Musl
 
 /// Busy polling for one event loop (`busy-poll-us`). After the loop answers a request it keeps
 /// polling its own connections for up to the window instead of going back to sleep in epoll, so
-/// a client's next request is picked up without waking an idle CPU. On VMs whose idle vCPUs halt,
-/// each such wake-up costs tens of µs; the price is up to one window of CPU time per answer.
-/// Lives on its loop's thread only (held in a `NIOLoopBound`).
+/// a client's next request is picked up without waking an idle CPU: on VMs whose idle vCPUs halt,
+/// each such wake-up costs tens of µs. It polls only while it pays: when the last request reached
+/// this loop within one window of the answer before it (a client in a loop, or several clients),
+/// not after a pause, so sparse traffic costs nothing. Lives on its loop's thread only (held in a
+/// `NIOLoopBoundBox`).
 final class BusyPoller {
+    /// What one poll after an answer did.
+    enum Outcome {
+        /// A watched connection had something to read before the window ended.
+        case caught
+        /// The window ended first.
+        case expired
+        /// Not polled: the last request came after a longer pause than the window.
+        case skipped
+    }
+
     private let windowNanoseconds: UInt64
     private var watched: [pollfd] = []
+    /// When the last answer went out, until the next request arrives (0: none pending).
+    private var lastAnswer: UInt64 = 0
+    /// How long after the answer before it the last request arrived.
+    private var lastGap = UInt64.max
 
     init(windowMicroseconds: Int) {
         windowNanoseconds = UInt64(windowMicroseconds) * 1000
@@ -28,20 +44,29 @@ final class BusyPoller {
         if let index = watched.firstIndex(where: { $0.fd == descriptor }) { watched.remove(at: index) }
     }
 
-    /// Polls the watched connections without blocking, yielding the CPU between polls, until one
-    /// has something to read (data, end of file or an error: the loop's next epoll turn deals with
-    /// it) or the window ends. Returns whether one did.
-    func spin() -> Bool {
-        guard !watched.isEmpty else { return false }
-        let deadline = monotonicNanoseconds() + windowNanoseconds
+    /// Notes that a request arrived on this loop (any connection).
+    func requestArrived() {
+        guard lastAnswer != 0 else { return }
+        lastGap = monotonicNanoseconds() &- lastAnswer
+        lastAnswer = 0
+    }
+
+    /// After an answer: polls the watched connections without blocking, yielding the CPU between
+    /// polls, until one has something to read (data, end of file or an error: the loop's next
+    /// epoll turn deals with it) or the window ends, unless the last request came after a pause.
+    func spin() -> Outcome {
+        let now = monotonicNanoseconds()
+        lastAnswer = now
+        guard lastGap <= windowNanoseconds, !watched.isEmpty else { return .skipped }
+        let deadline = now + windowNanoseconds
         return watched.withUnsafeMutableBufferPointer { descriptors in
             repeat {
-                if poll(descriptors.baseAddress, nfds_t(descriptors.count), 0) > 0 { return true }
+                if poll(descriptors.baseAddress, nfds_t(descriptors.count), 0) > 0 { return .caught }
                 // Lets any other runnable thread on this CPU go first: on a box without an idle
                 // core the poller then costs about what blocking would, instead of starving the client.
                 sched_yield()
             } while monotonicNanoseconds() < deadline
-            return false
+            return .expired
         }
     }
 }

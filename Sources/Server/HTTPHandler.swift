@@ -44,6 +44,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case let .head(request):
+            busyPoll?.poller.value.requestArrived()
             head = request
             body = ByteBuffer()
             discarding = false
@@ -92,7 +93,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.fireChannelReadComplete()
         if answeredInline {
             answeredInline = false
-            if let busyPoll { server.metrics.recordBusyPoll(caughtNextRequest: busyPoll.poller.value.spin()) }
+            if let busyPoll { server.metrics.recordBusyPoll(busyPoll.poller.value.spin()) }
         }
     }
 

@@ -68,10 +68,13 @@ public final class ServerMetrics: Sendable {
         }
     }
 
-    /// Records one busy poll after an answer: whether a connection had a next request before the
-    /// window ended.
-    func recordBusyPoll(caughtNextRequest: Bool) {
-        (caughtNextRequest ? busyPollCaught : busyPollMissed).increment()
+    /// Records one busy poll after an answer (skipped ones are not counted).
+    func recordBusyPoll(_ outcome: BusyPoller.Outcome) {
+        switch outcome {
+        case .caught: busyPollCaught.increment()
+        case .expired: busyPollMissed.increment()
+        case .skipped: break
+        }
     }
 
     func recordQueueDepth(_ depth: Int) { queueDepth.record(depth) }

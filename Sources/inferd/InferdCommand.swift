@@ -28,7 +28,7 @@ struct InferdCommand: ParsableCommand {
     @Option(name: .customLong("batch-delay-us"), help: "Longest wait for a batch to fill, in µs. (default: 0)")
     var batchDelayMicroseconds: Int?
     @Option(name: .customLong("busy-poll-us"),
-            help: "After an answer, poll the worker's connections this many µs before sleeping: lower latency on VMs, costs that much CPU per answer; batching off only. (default: 0, off)")
+            help: "After an answer, poll the worker's connections up to this many µs before sleeping, while requests keep arriving within that time of the answers: lower latency on VMs, costs up to that much CPU per answer; 0 turns it off; unused with batching. (default: 100)")
     var busyPollMicroseconds: Int?
     @Option(help: "Requests that may wait; beyond that 503 with Retry-After. (default: 256)")
     var queueDepth: Int?

@@ -3,7 +3,8 @@ import Foundation
 import Server
 import Testing
 
-/// `--busy-poll-us`: after an answer the worker polls its connections instead of sleeping.
+/// `--busy-poll-us`: after an answer the worker polls its connections instead of sleeping, while
+/// requests keep arriving within the window.
 @Suite struct BusyPollTests {
     @Test func connectionsSharingOnePollingWorkerGetTheirOwnAnswersAndTheNextRequestIsCaught() throws {
         let daemon = try DaemonProcess()
@@ -31,14 +32,32 @@ import Testing
         #expect(daemon.stop() == 0)
     }
 
-    @Test func busyPollingNeedsBatchingOffAndABoundedWindow() {
-        #expect(throws: ServerError.invalidConfiguration(
-            "busy-poll-us needs batching off (max-batch 1), found max-batch 4")) {
-            try ServerConfiguration(maxBatch: 4, busyPollMicroseconds: 50).validate()
+    @Test(arguments: [
+        (["--busy-poll-us", "200"], 0.02),   // requests 20 ms apart: longer than the window
+        (["--busy-poll-us", "0"], 0.0),      // back to back, but busy polling is off
+    ])
+    func noPollingAfterPausesLongerThanTheWindowOrWhenOff(flags: [String], pause: Double) throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.stop() }
+        try TestModels.file(name: "mlp", version: 1, architecture: TestModels.mlp).write(to: daemon.modelPath("mlp.inferd"))
+        try daemon.start(["--workers", "1"] + flags)
+        let client = daemon.client()
+        for _ in 0..<10 {
+            _ = try client.infer(model: "mlp", input: [1, 2, 3, 4], shape: [1, 4])
+            Thread.sleep(forTimeInterval: pause)
         }
+        let polls = try daemon.client().get("/metrics").text.split(separator: "\n")
+            .filter { $0.hasPrefix("inferd_busy_polls_total{") }
+            .compactMap { Int($0.split(separator: " ").last ?? "") }
+        #expect(polls.allSatisfy { $0 == 0 }, "\(polls)")
+    }
+
+    @Test func theWindowIsBoundedAndZeroTurnsItOff() {
+        #expect(ServerConfiguration().busyPollMicroseconds == 100)
         #expect(throws: ServerError.invalidConfiguration("busy-poll-us must be 0...10000, found 20000")) {
             try ServerConfiguration(busyPollMicroseconds: 20_000).validate()
         }
-        #expect(throws: Never.self) { try ServerConfiguration(busyPollMicroseconds: 50).validate() }
+        #expect(throws: Never.self) { try ServerConfiguration(busyPollMicroseconds: 0).validate() }
+        #expect(throws: Never.self) { try ServerConfiguration(maxBatch: 8, busyPollMicroseconds: 100).validate() }
     }
 }
