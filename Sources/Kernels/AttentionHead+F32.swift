@@ -119,18 +119,8 @@ public func attentionContextF32(tokens: Int, headWidth: Int, probabilities: Unsa
 private func attentionContextTileF32(k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                                      c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int,
                                      rowScales: UnsafePointer<Float>) {
-    let a0 = a
-    let a1 = rows > 1 ? a0 + lda : a0
-    let a2 = rows > 2 ? a1 + lda : a1
-    let a3 = rows > 3 ? a2 + lda : a2
-    let a4 = rows > 4 ? a3 + lda : a3
-    let a5 = rows > 5 ? a4 + lda : a4
     var tile = AccumulatorsF32_6x16()
-    var bp = b
-    for p in 0..<k {
-        tile.add(a0[p], a1[p], a2[p], a3[p], a4[p], a5[p], b: bp)
-        bp += ldb
-    }
+    tile.addRowsA(k: k, a: a, lda: lda, b: b, ldb: ldb, rows: rows)
     @inline(__always) func store(_ lo: SIMD8<Float>, _ hi: SIMD8<Float>, _ r: Int) {
         let scale = SIMD8<Float>(repeating: rowScales[r]), row = c + r * ldc
         if columns == 16 {

@@ -8,18 +8,8 @@
 public func gemmF32_6x16_rowsA(k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int = 16,
                                c: UnsafeMutablePointer<Float>, ldc: Int, row: Int, column: Int,
                                rows: Int, columns: Int, accumulate: Bool, epilogue: GEMMF32Epilogue) {
-    let a0 = a
-    let a1 = rows > 1 ? a0 + lda : a0
-    let a2 = rows > 2 ? a1 + lda : a1
-    let a3 = rows > 3 ? a2 + lda : a2
-    let a4 = rows > 4 ? a3 + lda : a3
-    let a5 = rows > 5 ? a4 + lda : a4
     var tile = AccumulatorsF32_6x16()
-    var bp = b
-    for p in 0..<k {
-        tile.add(a0[p], a1[p], a2[p], a3[p], a4[p], a5[p], b: bp)
-        bp += ldb
-    }
+    tile.addRowsA(k: k, a: a, lda: lda, b: b, ldb: ldb, rows: rows)
     tile.store(epilogue, c: c, ldc: ldc, row: row, column: column, rows: rows, columns: columns, accumulate: accumulate)
 }
 

@@ -58,3 +58,22 @@ struct AccumulatorsF32_6x16 {
         if rows > 5 { e.storePartialRow(c50, c51, row: row + 5, column: column, columns: columns, c: c + 5 * ldc, accumulate: accumulate) }
     }
 }
+
+extension AccumulatorsF32_6x16 {
+    /// `k` depth steps with A given as plain rows (`A[i][p] = a[i·lda + p]`, `rows` ≤ 6 of them;
+    /// rows past `rows` alias the last valid one) against B rows `ldb` apart.
+    @inline(__always)
+    mutating func addRowsA(k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, rows: Int) {
+        let a0 = a
+        let a1 = rows > 1 ? a0 + lda : a0
+        let a2 = rows > 2 ? a1 + lda : a1
+        let a3 = rows > 3 ? a2 + lda : a2
+        let a4 = rows > 4 ? a3 + lda : a3
+        let a5 = rows > 5 ? a4 + lda : a4
+        var bp = b
+        for p in 0..<k {
+            add(a0[p], a1[p], a2[p], a3[p], a4[p], a5[p], b: bp)
+            bp += ldb
+        }
+    }
+}
