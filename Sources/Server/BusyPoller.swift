@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import NIOCore
 
 /// Busy polling for one event loop (`busy-poll-us`). After the loop answers a request it keeps
 /// polling its own connections for up to the window instead of going back to sleep in epoll, so
@@ -69,4 +70,34 @@ final class BusyPoller {
             return .expired
         }
     }
+}
+
+/// One connection's place in its event loop's busy poller. Watched from when its handler is added
+/// until the connection closes or the handler goes, whichever comes first: unwatching twice could
+/// drop a newer connection that reuses the descriptor number. Used on the loop's thread only.
+final class BusyPollRegistration {
+    private let poller: NIOLoopBoundBox<BusyPoller>
+    private let descriptor: Int32
+    private var watching = false
+
+    init(poller: NIOLoopBoundBox<BusyPoller>, descriptor: Int32) {
+        self.poller = poller
+        self.descriptor = descriptor
+    }
+
+    func start() {
+        guard !watching else { return }
+        poller.value.watch(descriptor)
+        watching = true
+    }
+
+    func stop() {
+        guard watching else { return }
+        poller.value.unwatch(descriptor)
+        watching = false
+    }
+
+    func requestArrived() { poller.value.requestArrived() }
+
+    func spin() -> BusyPoller.Outcome { poller.value.spin() }
 }

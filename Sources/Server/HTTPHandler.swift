@@ -29,22 +29,22 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        busyPoll?.poller.value.watch(busyPoll!.descriptor)
+        busyPoll?.start()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        busyPoll?.poller.value.unwatch(busyPoll!.descriptor)
+        busyPoll?.stop()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        busyPoll?.poller.value.unwatch(busyPoll!.descriptor)
+        busyPoll?.stop()
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case let .head(request):
-            busyPoll?.poller.value.requestArrived()
+            busyPoll?.requestArrived()
             head = request
             body = ByteBuffer()
             discarding = false
@@ -93,7 +93,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.fireChannelReadComplete()
         if answeredInline {
             answeredInline = false
-            if let busyPoll { server.metrics.recordBusyPoll(busyPoll.poller.value.spin()) }
+            if let busyPoll { server.metrics.recordBusyPoll(busyPoll.spin()) }
         }
     }
 
@@ -174,10 +174,4 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         answering = false
         server.requestsInFlight.subtract(1, ordering: .relaxed)
     }
-}
-
-/// A connection watched by its event loop's busy poller.
-struct BusyPollRegistration {
-    let poller: NIOLoopBoundBox<BusyPoller>
-    let descriptor: Int32
 }
