@@ -13,11 +13,7 @@ public func convU8S8_6x16_avx512vnni(segments: Int, segmentQuads: Int, segmentSt
                                      image: UnsafePointer<UInt8>, offsets: UnsafePointer<Int>,
                                      b: UnsafePointer<Int8>, columnSums: UnsafePointer<Int32>, zeroPoint: Int32,
                                      c: UnsafeMutablePointer<Int32>, ldc: Int) {
-    let sums = UnsafeRawPointer(columnSums), zero = SIMD8<Int32>(repeating: zeroPoint)
-    let start0 = SIMD8<Int32>() &- sums.loadUnaligned(as: SIMD8<Int32>.self) &* zero
-    let start1 = SIMD8<Int32>() &- sums.loadUnaligned(fromByteOffset: 32, as: SIMD8<Int32>.self) &* zero
-    var c00 = start0, c01 = start1, c10 = start0, c11 = start1, c20 = start0, c21 = start1
-    var c30 = start0, c31 = start1, c40 = start0, c41 = start1, c50 = start0, c51 = start1
+    var tile = AccumulatorsU8S8_6x16(columnSums: columnSums, zeroPoint: zeroPoint)
     let base = UnsafeRawPointer(image)
     var r0 = base + offsets[0], r1 = base + offsets[1], r2 = base + offsets[2]
     var r3 = base + offsets[3], r4 = base + offsets[4], r5 = base + offsets[5]
@@ -25,38 +21,16 @@ public func convU8S8_6x16_avx512vnni(segments: Int, segmentQuads: Int, segmentSt
     for _ in 0..<segments {
         for q in 0..<segmentQuads {
             let o = 4 * q
-            let b0 = pb.loadUnaligned(as: SIMD8<Int32>.self)
-            let b1 = pb.loadUnaligned(fromByteOffset: 32, as: SIMD8<Int32>.self)
-            var x = SIMD8<Int32>(repeating: r0.loadUnaligned(fromByteOffset: o, as: Int32.self))
-            c00 = dotQuads(c00, x, b0); c01 = dotQuads(c01, x, b1)
-            x = SIMD8<Int32>(repeating: r1.loadUnaligned(fromByteOffset: o, as: Int32.self))
-            c10 = dotQuads(c10, x, b0); c11 = dotQuads(c11, x, b1)
-            x = SIMD8<Int32>(repeating: r2.loadUnaligned(fromByteOffset: o, as: Int32.self))
-            c20 = dotQuads(c20, x, b0); c21 = dotQuads(c21, x, b1)
-            x = SIMD8<Int32>(repeating: r3.loadUnaligned(fromByteOffset: o, as: Int32.self))
-            c30 = dotQuads(c30, x, b0); c31 = dotQuads(c31, x, b1)
-            x = SIMD8<Int32>(repeating: r4.loadUnaligned(fromByteOffset: o, as: Int32.self))
-            c40 = dotQuads(c40, x, b0); c41 = dotQuads(c41, x, b1)
-            x = SIMD8<Int32>(repeating: r5.loadUnaligned(fromByteOffset: o, as: Int32.self))
-            c50 = dotQuads(c50, x, b0); c51 = dotQuads(c51, x, b1)
+            tile.add(r0.loadUnaligned(fromByteOffset: o, as: Int32.self), r1.loadUnaligned(fromByteOffset: o, as: Int32.self),
+                     r2.loadUnaligned(fromByteOffset: o, as: Int32.self), r3.loadUnaligned(fromByteOffset: o, as: Int32.self),
+                     r4.loadUnaligned(fromByteOffset: o, as: Int32.self), r5.loadUnaligned(fromByteOffset: o, as: Int32.self),
+                     b: pb)
             pb += 64
         }
         r0 += segmentStride; r1 += segmentStride; r2 += segmentStride
         r3 += segmentStride; r4 += segmentStride; r5 += segmentStride
     }
-    let out = UnsafeMutableRawPointer(c), row = 4 * ldc
-    out.storeBytes(of: c00, toByteOffset: 0, as: SIMD8<Int32>.self)
-    out.storeBytes(of: c01, toByteOffset: 32, as: SIMD8<Int32>.self)
-    out.storeBytes(of: c10, toByteOffset: row, as: SIMD8<Int32>.self)
-    out.storeBytes(of: c11, toByteOffset: row + 32, as: SIMD8<Int32>.self)
-    out.storeBytes(of: c20, toByteOffset: 2 * row, as: SIMD8<Int32>.self)
-    out.storeBytes(of: c21, toByteOffset: 2 * row + 32, as: SIMD8<Int32>.self)
-    out.storeBytes(of: c30, toByteOffset: 3 * row, as: SIMD8<Int32>.self)
-    out.storeBytes(of: c31, toByteOffset: 3 * row + 32, as: SIMD8<Int32>.self)
-    out.storeBytes(of: c40, toByteOffset: 4 * row, as: SIMD8<Int32>.self)
-    out.storeBytes(of: c41, toByteOffset: 4 * row + 32, as: SIMD8<Int32>.self)
-    out.storeBytes(of: c50, toByteOffset: 5 * row, as: SIMD8<Int32>.self)
-    out.storeBytes(of: c51, toByteOffset: 5 * row + 32, as: SIMD8<Int32>.self)
+    tile.store(to: c, ldc: ldc)
 }
 
 /// The same for three positions (`offsets[0..<3]`): a last tile with at most three positions left

@@ -6,9 +6,10 @@
 //
 // Operands (see Kernels' `PackedRightS8x4`): `a` holds rows of raw uint8 activations `lda` bytes
 // apart, read four at a time (depth quad q of row r at `a + r·lda + 4q`); `b` is one panel of 16
-// columns, quad-major: 64 bytes per quad, column j's four weights at `16·4·q + 4j`. The stores
-// subtract `zeroPoint · columnSums[j]`, so `c = (a − zeroPoint) · W` exactly (no intermediate
-// saturation: `vpdpbusd` is the non-saturating form, and the sums stay far inside Int32).
+// columns, quad-major: 64 bytes per quad, column j's four weights at `16·4·q + 4j`. The one-row
+// kernels' stores subtract `zeroPoint · columnSums[j]` and the 6×16 tile starts from it, so
+// `c = (a − zeroPoint) · W` exactly (no intermediate saturation: `vpdpbusd` is the
+// non-saturating form, and the sums stay far inside Int32).
 #if arch(x86_64)
 import Builtin
 
@@ -31,42 +32,18 @@ func storeCorrected(_ acc: SIMD8<Int32>, sums: UnsafeRawPointer, offset: Int, ze
 public func gemmU8S8_6x16_avx512vnni(depthQuads: Int, a: UnsafePointer<UInt8>, lda: Int, b: UnsafePointer<Int8>,
                                      columnSums: UnsafePointer<Int32>, zeroPoint: Int32,
                                      c: UnsafeMutablePointer<Int32>, ldc: Int) {
-    var c00 = SIMD8<Int32>(), c01 = SIMD8<Int32>(), c10 = SIMD8<Int32>(), c11 = SIMD8<Int32>()
-    var c20 = SIMD8<Int32>(), c21 = SIMD8<Int32>(), c30 = SIMD8<Int32>(), c31 = SIMD8<Int32>()
-    var c40 = SIMD8<Int32>(), c41 = SIMD8<Int32>(), c50 = SIMD8<Int32>(), c51 = SIMD8<Int32>()
+    var tile = AccumulatorsU8S8_6x16(columnSums: columnSums, zeroPoint: zeroPoint)
     let r0 = UnsafeRawPointer(a), r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda
     var pb = UnsafeRawPointer(b)
     for q in 0..<depthQuads {
         let o = 4 * q
-        let b0 = pb.loadUnaligned(as: SIMD8<Int32>.self), b1 = pb.loadUnaligned(fromByteOffset: 32, as: SIMD8<Int32>.self)
-        var x = SIMD8<Int32>(repeating: r0.loadUnaligned(fromByteOffset: o, as: Int32.self))
-        c00 = dotQuads(c00, x, b0); c01 = dotQuads(c01, x, b1)
-        x = SIMD8<Int32>(repeating: r1.loadUnaligned(fromByteOffset: o, as: Int32.self))
-        c10 = dotQuads(c10, x, b0); c11 = dotQuads(c11, x, b1)
-        x = SIMD8<Int32>(repeating: r2.loadUnaligned(fromByteOffset: o, as: Int32.self))
-        c20 = dotQuads(c20, x, b0); c21 = dotQuads(c21, x, b1)
-        x = SIMD8<Int32>(repeating: r3.loadUnaligned(fromByteOffset: o, as: Int32.self))
-        c30 = dotQuads(c30, x, b0); c31 = dotQuads(c31, x, b1)
-        x = SIMD8<Int32>(repeating: r4.loadUnaligned(fromByteOffset: o, as: Int32.self))
-        c40 = dotQuads(c40, x, b0); c41 = dotQuads(c41, x, b1)
-        x = SIMD8<Int32>(repeating: r5.loadUnaligned(fromByteOffset: o, as: Int32.self))
-        c50 = dotQuads(c50, x, b0); c51 = dotQuads(c51, x, b1)
+        tile.add(r0.loadUnaligned(fromByteOffset: o, as: Int32.self), r1.loadUnaligned(fromByteOffset: o, as: Int32.self),
+                 r2.loadUnaligned(fromByteOffset: o, as: Int32.self), r3.loadUnaligned(fromByteOffset: o, as: Int32.self),
+                 r4.loadUnaligned(fromByteOffset: o, as: Int32.self), r5.loadUnaligned(fromByteOffset: o, as: Int32.self),
+                 b: pb)
         pb += 64
     }
-    let sums = UnsafeRawPointer(columnSums), zero = SIMD8<Int32>(repeating: zeroPoint)
-    let out = UnsafeMutableRawPointer(c), row = 4 * ldc
-    storeCorrected(c00, sums: sums, offset: 0, zeroPoint: zero, to: out, byteOffset: 0)
-    storeCorrected(c01, sums: sums, offset: 32, zeroPoint: zero, to: out, byteOffset: 32)
-    storeCorrected(c10, sums: sums, offset: 0, zeroPoint: zero, to: out, byteOffset: row)
-    storeCorrected(c11, sums: sums, offset: 32, zeroPoint: zero, to: out, byteOffset: row + 32)
-    storeCorrected(c20, sums: sums, offset: 0, zeroPoint: zero, to: out, byteOffset: 2 * row)
-    storeCorrected(c21, sums: sums, offset: 32, zeroPoint: zero, to: out, byteOffset: 2 * row + 32)
-    storeCorrected(c30, sums: sums, offset: 0, zeroPoint: zero, to: out, byteOffset: 3 * row)
-    storeCorrected(c31, sums: sums, offset: 32, zeroPoint: zero, to: out, byteOffset: 3 * row + 32)
-    storeCorrected(c40, sums: sums, offset: 0, zeroPoint: zero, to: out, byteOffset: 4 * row)
-    storeCorrected(c41, sums: sums, offset: 32, zeroPoint: zero, to: out, byteOffset: 4 * row + 32)
-    storeCorrected(c50, sums: sums, offset: 0, zeroPoint: zero, to: out, byteOffset: 5 * row)
-    storeCorrected(c51, sums: sums, offset: 32, zeroPoint: zero, to: out, byteOffset: 5 * row + 32)
+    tile.store(to: c, ldc: ldc)
 }
 
 /// One row against four consecutive panels (64 columns) `panelStride` bytes apart: the shape of
