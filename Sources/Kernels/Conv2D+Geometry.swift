@@ -28,3 +28,23 @@ public struct Conv2DGeometry: Equatable, Sendable {
     /// Values under one window: the depth of the im2col matrix, ordered (ky, kx, c).
     public var windowSize: Int { kernelHeight * kernelWidth * channels }
 }
+
+extension Conv2DGeometry {
+    /// OIHW int8 weights (`w[o][c][ky][kx]`) as `[outputs][depth]` rows for a kernel's depth order:
+    /// weight (o, c, ky, kx) lands at `depthIndex(ky, kx, c)` of row o; every other byte is 0.
+    public func reorderedOIHW(_ w: UnsafePointer<Int8>, outputs: Int, depth: Int,
+                              depthIndex: (_ ky: Int, _ kx: Int, _ c: Int) -> Int) -> [Int8] {
+        let taps = kernelHeight * kernelWidth
+        var result = [Int8](repeating: 0, count: outputs * depth)
+        for o in 0..<outputs {
+            for c in 0..<channels {
+                for ky in 0..<kernelHeight {
+                    for kx in 0..<kernelWidth {
+                        result[o * depth + depthIndex(ky, kx, c)] = w[(o * channels + c) * taps + ky * kernelWidth + kx]
+                    }
+                }
+            }
+        }
+        return result
+    }
+}

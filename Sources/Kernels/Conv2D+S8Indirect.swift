@@ -43,20 +43,11 @@ public struct IndirectConvS8Layout: Equatable, Sendable {
 
     /// OIHW int8 weights as `[outputs][depth]` rows in this layout's depth order (padding taps 0).
     public func reorderedWeights(_ w: UnsafePointer<Int8>, outputs: Int) -> [Int8] {
-        let g = geometry, taps = g.kernelHeight * g.kernelWidth
-        var result = [Int8](repeating: 0, count: outputs * depth)
-        for o in 0..<outputs {
-            for c in 0..<g.channels {
-                for ky in 0..<g.kernelHeight {
-                    for kx in 0..<g.kernelWidth {
-                        let d = g.channels == 1 && segmentElements != g.channels
-                            ? ky * segmentElements + kx : (ky * g.kernelWidth + kx) * g.channels + c
-                        result[o * depth + d] = w[(o * g.channels + c) * taps + ky * g.kernelWidth + kx]
-                    }
-                }
-            }
+        let g = geometry
+        return g.reorderedOIHW(w, outputs: outputs, depth: depth) { ky, kx, c in
+            g.channels == 1 && segmentElements != g.channels
+                ? ky * segmentElements + kx : (ky * g.kernelWidth + kx) * g.channels + c
         }
-        return result
     }
 }
 

@@ -78,13 +78,6 @@ extension Conv2DGeometry {
     /// OIHW int8 weights as `[outputs][windowSize]` rows in the (ky, kx, c) depth order of
     /// `conv2dU8S8`'s windows.
     public func windowOrderedWeights(_ w: UnsafePointer<Int8>, outputs: Int) -> [Int8] {
-        let taps = kernelHeight * kernelWidth
-        var result = [Int8](repeating: 0, count: outputs * windowSize)
-        for o in 0..<outputs {
-            for c in 0..<channels {
-                for tap in 0..<taps { result[o * windowSize + tap * channels + c] = w[(o * channels + c) * taps + tap] }
-            }
-        }
-        return result
+        reorderedOIHW(w, outputs: outputs, depth: windowSize) { ky, kx, c in (ky * kernelWidth + kx) * channels + c }
     }
 }

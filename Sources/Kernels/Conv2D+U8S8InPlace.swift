@@ -62,19 +62,10 @@ public final class InPlaceConvU8S8Layout: @unchecked Sendable {
     /// OIHW int8 weights as `[outputs][depth]` rows in the window order of the in-place reads:
     /// (ky, kx, c) with each kernel row padded by zeros to `segmentBytes`.
     public func windowOrderedWeights(_ w: UnsafePointer<Int8>, outputs: Int) -> [Int8] {
-        let g = geometry, taps = g.kernelHeight * g.kernelWidth
-        var result = [Int8](repeating: 0, count: outputs * depth)
-        for o in 0..<outputs {
-            for c in 0..<g.channels {
-                for ky in 0..<g.kernelHeight {
-                    for kx in 0..<g.kernelWidth {
-                        result[o * depth + ky * segmentBytes + kx * g.channels + c] =
-                            w[(o * g.channels + c) * taps + ky * g.kernelWidth + kx]
-                    }
-                }
-            }
+        let channels = geometry.channels
+        return geometry.reorderedOIHW(w, outputs: outputs, depth: depth) { ky, kx, c in
+            ky * segmentBytes + kx * channels + c
         }
-        return result
     }
 
     /// Fills a padded copy buffer of `imageBytes` bytes with the zero point; `prepare` then only
