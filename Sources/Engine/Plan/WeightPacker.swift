@@ -68,6 +68,16 @@ struct WeightPacker {
         }
     }
 
+    /// An LSTM's FP32 `W_hh` (`[4·hidden, hidden]`) packed for `lstmRecurrentStepF32`.
+    func lstmRecurrent(_ name: String, hidden: Int) throws(EngineError) -> FloatBuffer {
+        try shared.value("fp32-lstm:\(name)") { (w) throws(EngineError) in
+            let values = try w.floats(name, shape: [4 * hidden, hidden])
+            let packed = FloatBuffer(count: lstmRecurrentWeightsF32Size(hidden: hidden))
+            values.withUnsafeBufferPointer { packLSTMRecurrentWeightsF32(hidden: hidden, weights: $0.baseAddress!, into: packed.pointer) }
+            return packed
+        }
+    }
+
     /// Dense layers `prefixes` (each `[outputs, inputs]` with a bias) that multiply the same input,
     /// stacked into one matrix of `prefixes.count · outputs` outputs in that order; nil when they
     /// cannot share one (int8 matrices calibrated to different input quantizations).
