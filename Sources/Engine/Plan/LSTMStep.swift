@@ -2,7 +2,7 @@ import Kernels
 
 /// LSTM over `[T, F]` per sample. The input projection of every step of every sample is one GEMM
 /// (`X·W_ihᵀ + b` into `gates`); each step then adds `h·W_hhᵀ` to its slice of `gates` and applies
-/// the cell update (FP32 by `addLSTMRecurrentF32`). Every step's `h` is kept, so
+/// the cell update (FP32: both in one pass, `lstmRecurrentStepF32`). Every step's `h` is kept, so
 /// a step reads the one before from where it was written. Emits the last `h` or, with
 /// `returnSequences`, every step's `h`.
 final class LSTMStep: Step {
@@ -56,9 +56,9 @@ final class LSTMStep: Step {
             let previous = states + (t - 1) * hidden, h = states + t * hidden
             switch recurrentWeights {
             case let .fp32(weights):
-                addLSTMRecurrentF32(hidden: hidden, weights: weights.pointer, batch: batch, previous: previous,
-                                    stateStride: stateStride, gates: stepGates, gatesStride: steps * width,
-                                    descending: t % 2 == 1)
+                lstmRecurrentStepF32(hidden: hidden, weights: weights.pointer, batch: batch, previous: previous, h: h,
+                                     stateStride: stateStride, gates: stepGates, gatesStride: steps * width,
+                                     c: cell.pointer, descending: t % 2 == 1)
             case let .int8(weights):
                 var rows = UnsafePointer(previous)
                 if batch > 1 {
@@ -68,10 +68,10 @@ final class LSTMStep: Step {
                     rows = UnsafePointer(state.pointer)
                 }
                 weights.apply(rows: batch, x: rows, y: stepGates, ldy: steps * width, accumulate: true)
-            }
-            for b in 0..<batch {
-                lstmCellF32(hidden: hidden, gates: stepGates + b * steps * width, c: cell.pointer + b * hidden,
-                            h: h + b * stateStride)
+                for b in 0..<batch {
+                    lstmCellF32(hidden: hidden, gates: stepGates + b * steps * width, c: cell.pointer + b * hidden,
+                                h: h + b * stateStride)
+                }
             }
         }
         if !returnSequences {
