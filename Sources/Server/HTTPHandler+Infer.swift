@@ -106,10 +106,20 @@ extension HTTPHandler {
                 "error": "\(error.description)"])
         }
         let elapsed = monotonicNanoseconds() - start
-        server.metrics.recordRequest(model: model ?? "_unknown", nanoseconds: elapsed, status: status.code)
+        server.metrics.recordRequest(recorder(for: model ?? "_unknown"), nanoseconds: elapsed, status: status.code)
         server.logger.debug("infer", metadata: [
             "model": "\(model ?? "-")", "request_id": "\(requestID)", "status": "\(status.code)",
             "latency_us": "\(elapsed / 1000)"])
+    }
+}
+
+extension HTTPHandler {
+    /// `model`'s metrics recorder: the one this connection used last when the name is the same.
+    func recorder(for model: String) -> ServerMetrics.ModelRecorder {
+        if let recorder = lastRecorder, recorder.model == model { return recorder }
+        let recorder = server.metrics.recorder(for: model)
+        lastRecorder = recorder
+        return recorder
     }
 }
 

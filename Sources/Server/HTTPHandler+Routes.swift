@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import FoundationEssentials
 import Logging
 import NIOCore
@@ -61,13 +68,19 @@ extension HTTPHandler {
     /// `name` when `uri` is exactly `/v2/models/{name}/infer` (no version, query or extra slashes);
     /// every other form goes through the general match, which answers it the same way.
     static func inferModelName(_ uri: String) -> String? {
-        let prefix = "/v2/models/".utf8, suffix = "/infer".utf8
-        let bytes = uri.utf8
-        guard bytes.count > prefix.count + suffix.count, bytes.starts(with: prefix),
-              bytes.suffix(suffix.count).elementsEqual(suffix) else { return nil }
-        let name = bytes.dropFirst(prefix.count).dropLast(suffix.count)
-        guard !name.contains(UInt8(ascii: "/")), !name.contains(UInt8(ascii: "?")) else { return nil }
-        return String(Substring(name))
+        // Over the contiguous bytes: the generic `starts(with:)`/`suffix` over `String.UTF8View`
+        // cost ~2,800 instructions per request (callgrind).
+        var uri = uri
+        return uri.withUTF8 { bytes -> String? in
+            let prefix: StaticString = "/v2/models/", suffix: StaticString = "/infer"
+            let count = bytes.count, head = prefix.utf8CodeUnitCount, tail = suffix.utf8CodeUnitCount
+            guard count > head + tail, let base = bytes.baseAddress,
+                  memcmp(base, prefix.utf8Start, head) == 0,
+                  memcmp(base + count - tail, suffix.utf8Start, tail) == 0 else { return nil }
+            let name = UnsafeBufferPointer(rebasing: bytes[head..<count - tail])
+            guard !name.contains(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") }) else { return nil }
+            return String(decoding: name, as: UTF8.self)
+        }
     }
 
     static func split(_ uri: String) -> (path: String, query: [String: String]) {

@@ -15,6 +15,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// An inline answer went out during the current read burst (busy polling follows it).
     var answeredInline = false
     var headerCache = InferHeaderCache()
+    /// The metrics recorder of the model this connection asked for last.
+    var lastRecorder: ServerMetrics.ModelRecorder?
     private var head: HTTPRequestHead?
     private var body = ByteBuffer()
     private var discarding = false
@@ -137,10 +139,12 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status,
                                                              headers: HTTPHeaders(fields)))), promise: nil)
         if body.readableBytes > 0 { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
-        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         if close {
             let channel = context.channel
-            done.whenComplete { _ in channel.close(promise: nil) }
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+        } else {
+            // No promise: one would be allocated and completed for nobody (~1,000 instructions).
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }
     }
 
