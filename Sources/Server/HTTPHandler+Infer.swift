@@ -43,7 +43,8 @@ extension HTTPHandler {
                 handler.finishAsync()
                 let answer = result.map { output in
                     KServeEncoding.inferResponse(model: model, id: request.id, batch: request.batch, output: output,
-                                                 binary: request.binaryOutput, allocator: context.channel.allocator)
+                                                 binary: request.binaryOutput, allocator: context.channel.allocator,
+                                                 cache: &handler.answerCache)
                 }
                 handler.finishInfer(context, model: name, requestID: requestID, start: start, result: answer)
             }
@@ -75,7 +76,7 @@ extension HTTPHandler {
                     .map { output in
                         KServeEncoding.inferResponse(model: model, id: request.id, batch: request.batch,
                                                      output: output, binary: request.binaryOutput,
-                                                     allocator: context.channel.allocator)
+                                                     allocator: context.channel.allocator, cache: &answerCache)
                     }
             } catch {
                 result = .failure(.inferenceFailed(error.description))
@@ -91,12 +92,7 @@ extension HTTPHandler {
         switch result {
         case let .success((body, headerLength)):
             status = .ok
-            if let headerLength {
-                respond(context, status: .ok, contentType: "application/octet-stream", body: body,
-                        extraHeaders: [("inference-header-content-length", String(headerLength))])
-            } else {
-                respond(context, status: .ok, contentType: "application/json", body: body)
-            }
+            respondInfer(context, body: body, headerLength: headerLength)
         case let .failure(error):
             status = error.status
             respond(context, error: error)

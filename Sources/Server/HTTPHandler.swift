@@ -15,6 +15,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// An inline answer went out during the current read burst (busy polling follows it).
     var answeredInline = false
     var headerCache = InferHeaderCache()
+    var answerCache = InferAnswerCache()
     /// The metrics recorder of the model this connection asked for last.
     var lastRecorder: ServerMetrics.ModelRecorder?
     private var head: HTTPRequestHead?
@@ -136,8 +137,12 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         fields.append(("content-length", String(body.readableBytes)))
         fields.append(contentsOf: extraHeaders)
         fields.append(("connection", close ? "close" : "keep-alive"))
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status,
-                                                             headers: HTTPHeaders(fields)))), promise: nil)
+        write(context, head: HTTPResponseHead(version: version, status: status, headers: HTTPHeaders(fields)),
+              body: body, close: close)
+    }
+
+    private func write(_ context: ChannelHandlerContext, head: HTTPResponseHead, body: ByteBuffer, close: Bool) {
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
         if body.readableBytes > 0 { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
         if close {
             let channel = context.channel
@@ -146,6 +151,14 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             // No promise: one would be allocated and completed for nobody (~1,000 instructions).
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }
+    }
+
+    /// A 200 infer answer (binary when `headerLength` is given), its head from `answerCache`.
+    func respondInfer(_ context: ChannelHandlerContext, body: ByteBuffer, headerLength: Int?) {
+        let close = !keepAlive
+        let head = answerCache.head(version: self.head?.version ?? .http1_1, bodyLength: body.readableBytes,
+                                    headerLength: headerLength, close: close)
+        write(context, head: head, body: body, close: close)
     }
 
     func respond(_ context: ChannelHandlerContext, error: ServerError, close: Bool = false) {

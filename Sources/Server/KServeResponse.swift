@@ -67,35 +67,43 @@ enum KServeEncoding {
     }
 
     /// An infer response. With `binary`, the JSON header is followed by the raw output bytes and
-    /// its length is returned for the `Inference-Header-Content-Length` header.
+    /// its length is returned for the `Inference-Header-Content-Length` header. The JSON text
+    /// before the output values comes from `cache` when the last answer had the same form.
     static func inferResponse(model: ServedModel, id: String?, batch: Int, output: [Float], binary: Bool,
-                              allocator: ByteBufferAllocator) -> (body: ByteBuffer, headerLength: Int?) {
+                              allocator: ByteBufferAllocator, cache: inout InferAnswerCache)
+        -> (body: ByteBuffer, headerLength: Int?)
+    {
         var buffer = allocator.buffer(capacity: 160 + (binary ? output.count * 4 : output.count * 14))
-        buffer.writeString("{\"model_name\":")
-        writeJSONString(model.name, to: &buffer)
-        buffer.writeString(",\"model_version\":\"")
-        writeDecimal(model.version, to: &buffer)
-        buffer.writeString("\"")
-        if let id {
-            buffer.writeString(",\"id\":")
-            writeJSONString(id, to: &buffer)
+        cache.writeText(to: &buffer, model: model, id: id, batch: batch, binary: binary) { buffer in
+            buffer.writeString("{\"model_name\":")
+            writeJSONString(model.name, to: &buffer)
+            buffer.writeString(",\"model_version\":\"")
+            writeDecimal(model.version, to: &buffer)
+            buffer.writeString("\"")
+            if let id {
+                buffer.writeString(",\"id\":")
+                writeJSONString(id, to: &buffer)
+            }
+            buffer.writeString(outputsPrefix)
+            writeDecimal(batch, to: &buffer)
+            for size in model.outputShape {
+                buffer.writeString(",")
+                writeDecimal(size, to: &buffer)
+            }
+            buffer.writeString("]")
+            if binary {
+                buffer.writeString(",\"parameters\":{\"binary_data_size\":")
+                writeDecimal(output.count * 4, to: &buffer)
+                buffer.writeString("}}]}")
+            } else {
+                buffer.writeString(",\"data\":[")
+            }
         }
-        buffer.writeString(outputsPrefix)
-        writeDecimal(batch, to: &buffer)
-        for size in model.outputShape {
-            buffer.writeString(",")
-            writeDecimal(size, to: &buffer)
-        }
-        buffer.writeString("]")
         if binary {
-            buffer.writeString(",\"parameters\":{\"binary_data_size\":")
-            writeDecimal(output.count * 4, to: &buffer)
-            buffer.writeString("}}]}")
             let headerLength = buffer.readableBytes
             _ = output.withUnsafeBytes { buffer.writeBytes($0) }
             return (buffer, headerLength)
         }
-        buffer.writeString(",\"data\":[")
         for (index, value) in output.enumerated() {
             if index > 0 { buffer.writeString(",") }
             buffer.writeString(value.isFinite ? "\(value)" : "null")
