@@ -115,6 +115,14 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is HTTPParserError {
+            // What NIO's HTTPServerProtocolErrorHandler answers. It skips the answer while a
+            // response is half written; this handler writes each response whole, so never here.
+            let head = HTTPResponseHead(version: .http1_1, status: .badRequest,
+                                        headers: HTTPHeaders([("Connection", "close"), ("Content-Length", "0")]))
+            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
         server.logger.debug("connection error", metadata: ["error": "\(error)"])
         context.close(promise: nil)
     }

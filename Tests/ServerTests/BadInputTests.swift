@@ -78,6 +78,24 @@ import Testing
         #expect(try afterwards.infer(model: "cnn", input: TestModels.input(count: 784), shape: [1, 1, 28, 28]).count == 10)
     }
 
+    @Test func malformedHTTPIsAnswered400AndClosedAfterTheAnswersBeforeIt() throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.stop() }
+        try daemon.start()
+        let garbage = try RawConnection(path: daemon.socketPath)
+        try garbage.send("NOT HTTP AT ALL\r\n\r\n")
+        let answer = garbage.readAll(timeoutSeconds: 5)
+        #expect(answer == "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", "\(answer)")
+
+        let pipelined = try RawConnection(path: daemon.socketPath)
+        try pipelined.send("GET /v2/health/live HTTP/1.1\r\nHost: x\r\n\r\nGARBAGE\r\n\r\n")
+        let answers = pipelined.readAll(timeoutSeconds: 5)
+        #expect(answers.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(answers)")
+        #expect(answers.hasSuffix("\r\n\r\nHTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"),
+                "\(answers)")
+        #expect(try daemon.client().get("/v2/health/live").status == 200)
+    }
+
     @Test func stalledClientTimesOutAndOthersAreServed() throws {
         let daemon = try DaemonProcess()
         defer { daemon.stop() }
