@@ -24,6 +24,10 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var receiving = false
     private var answering = false
     private var requestTimer: Scheduled<Void>?
+    /// Idle timeout state (HTTPHandler+Idle).
+    var readingBurst = false
+    var lastRead = NIODeadline.distantPast
+    var idleCheck: Scheduled<Void>?
 
     init(server: InferenceServer, peer: PeerCredentials?, busyPoll: BusyPollRegistration? = nil) {
         self.server = server
@@ -33,10 +37,17 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         busyPoll?.start()
+        if context.channel.isActive { startIdleTimer(context) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         busyPoll?.stop()
+        stopIdleTimer()
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        startIdleTimer(context)
+        context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -45,6 +56,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        readingBurst = true
         switch unwrapInboundIn(data) {
         case let .head(request):
             busyPoll?.requestArrived()
@@ -83,6 +95,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// A request still incomplete after a read burst gets a deadline; most requests arrive whole in
     /// one burst and never need the timer.
     func channelReadComplete(context: ChannelHandlerContext) {
+        noteReadBurstEnded()
         if receiving, !discarding, requestTimer == nil {
             let seconds = server.configuration.requestTimeoutSeconds
             let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
@@ -100,11 +113,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        guard event is IdleStateHandler.IdleStateEvent else {
-            context.fireUserInboundEventTriggered(event)
-            return
-        }
+    /// No read for the idle timeout: an unfinished request gets a 408, a quiet connection is closed.
+    func idleTimedOut(_ context: ChannelHandlerContext) {
         if answering { return }
         if receiving, !discarding {
             discarding = true

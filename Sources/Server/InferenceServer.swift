@@ -160,7 +160,6 @@ public final class InferenceServer: Sendable {
                 if let refusal {
                     try pipeline.addHandler(RefusingHandler(refusal))
                 } else {
-                    try pipeline.addHandler(IdleStateHandler(readTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))))
                     try pipeline.addHandler(HTTPHandler(server: self, peer: peer,
                                                         busyPoll: busyPollRegistration(channel, descriptor)))
                 }
