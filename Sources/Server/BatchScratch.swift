@@ -39,9 +39,23 @@ struct BatchScratch {
     static func run(_ model: Model, input: [Float], batch: Int, outputCount: Int)
         -> Result<[Float], ServerError>
     {
+        var output: [Float] = []
+        if let failure = run(model, input: input, batch: batch, outputCount: outputCount, into: &output) {
+            return .failure(failure)
+        }
+        return .success(output)
+    }
+
+    /// Runs `batch` samples in chunks of at most the model's `maxBatch` into `output`, whose
+    /// storage is reused when it already has the right size and is not shared (an inline
+    /// connection's answers: no allocation per request); nil when all went well.
+    static func run(_ model: Model, input: [Float], batch: Int, outputCount: Int, into output: inout [Float])
+        -> ServerError?
+    {
         let inputCount = input.count / max(batch, 1)
+        let total = batch * outputCount
         var failure: EngineError?
-        let output = [Float](unsafeUninitializedCapacity: batch * outputCount) { buffer, initialized in
+        func fill(_ buffer: UnsafeMutableBufferPointer<Float>) {
             input.withUnsafeBufferPointer { all in
                 var done = 0
                 while done < batch {
@@ -59,9 +73,15 @@ struct BatchScratch {
                     done += chunk
                 }
             }
-            initialized = batch * outputCount
         }
-        if let failure { return .failure(.inferenceFailed(failure.description)) }
-        return .success(output)
+        if output.count == total {
+            output.withUnsafeMutableBufferPointer { fill($0) }
+        } else {
+            output = [Float](unsafeUninitializedCapacity: total) { buffer, initialized in
+                fill(buffer)
+                initialized = total
+            }
+        }
+        return failure.map { .inferenceFailed($0.description) }
     }
 }

@@ -25,13 +25,14 @@ extension HTTPHandler {
         do {
             request = try KServeDecoding.decode(
                 body: requestBody, headerLength: requestHead?.headers.first(name: "inference-header-content-length"),
-                model: model, headerCache: &headerCache)
+                model: model, headerCache: &headerCache, inputStorage: &inputStorage)
         } catch {
             finishInfer(context, model: name, requestID: requestID, start: start, result: .failure(error))
             return
         }
         if server.inlineInference {
             inferInline(context, model: model, request: request, requestID: requestID, start: start)
+            inputStorage = request.input
             return
         }
         beginAsync()
@@ -71,13 +72,17 @@ extension HTTPHandler {
         } else {
             do throws(EngineError) {
                 let instance = try model.instance(for: server.workerIndex(of: context.eventLoop))
-                result = BatchScratch.run(instance, input: request.input, batch: request.batch,
-                                          outputCount: model.outputCount)
-                    .map { output in
-                        KServeEncoding.inferResponse(model: model, id: request.id, batch: request.batch,
-                                                     output: output, binary: request.binaryOutput,
-                                                     allocator: context.channel.allocator, cache: &answerCache)
-                    }
+                var output: [Float] = []
+                swap(&output, &outputStorage)
+                if let failure = BatchScratch.run(instance, input: request.input, batch: request.batch,
+                                                  outputCount: model.outputCount, into: &output) {
+                    result = .failure(failure)
+                } else {
+                    result = .success(KServeEncoding.inferResponse(
+                        model: model, id: request.id, batch: request.batch, output: output,
+                        binary: request.binaryOutput, allocator: context.channel.allocator, cache: &answerCache))
+                }
+                outputStorage = output
             } catch {
                 result = .failure(.inferenceFailed(error.description))
             }

@@ -16,6 +16,9 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     var answeredInline = false
     var headerCache = InferHeaderCache()
     var answerCache = InferAnswerCache()
+    /// The last inline request's input and output floats, reused by the next one of the same size.
+    var inputStorage: [Float] = []
+    var outputStorage: [Float] = []
     /// The metrics recorder of the model this connection asked for last.
     var lastRecorder: ServerMetrics.ModelRecorder?
     private var head: HTTPRequestHead?

@@ -159,9 +159,11 @@ enum KServeDecoding {
     static let maxRequestBatch = 4096
 
     /// Decodes and validates an infer request body for `model`; every 400 names what was expected.
-    /// A binary-path header equal to the last one in `headerCache` is not parsed again.
+    /// A binary-path header equal to the last one in `headerCache` is not parsed again; binary
+    /// tensor data is copied into `inputStorage`'s buffer when it has the right size (it is taken).
     static func decode(body: ByteBuffer, headerLength: String?, model: ServedModel,
-                       headerCache: inout InferHeaderCache) throws(ServerError) -> ValidatedInferRequest {
+                       headerCache: inout InferHeaderCache,
+                       inputStorage: inout [Float]) throws(ServerError) -> ValidatedInferRequest {
         var body = body
         let jsonLength: Int
         if let headerLength {
@@ -212,11 +214,19 @@ enum KServeDecoding {
             guard body.readableBytes == bytes else {
                 throw .badRequest("binary tensor data is \(body.readableBytes) bytes after the JSON header; inputs declare \(bytes)")
             }
-            values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-                body.withUnsafeReadableBytes { raw in
-                    UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[0..<bytes]))
+            values = []
+            swap(&values, &inputStorage)
+            if values.count == count {
+                values.withUnsafeMutableBytes { target in
+                    body.withUnsafeReadableBytes { raw in target.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[0..<bytes])) }
                 }
-                initialized = count
+            } else {
+                values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+                    body.withUnsafeReadableBytes { raw in
+                        UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[0..<bytes]))
+                    }
+                    initialized = count
+                }
             }
         } else {
             guard let data = input.data else {
