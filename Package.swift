@@ -84,7 +84,11 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
-            ]),
+            ],
+            // Run-time exclusivity checks off: the Server's mutable state is a connection's handler
+            // and its loop's busy poller (one event-loop thread, no access held across a pipeline
+            // call), the worker pool (under its lock) and Mutex/Atomic values.
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
 
         .executableTarget(
             name: "inferd",
