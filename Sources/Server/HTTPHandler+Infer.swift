@@ -45,7 +45,7 @@ extension HTTPHandler {
                 let answer = result.map { output in
                     KServeEncoding.inferResponse(model: model, id: request.id, batch: request.batch, output: output,
                                                  binary: request.binaryOutput, allocator: context.channel.allocator,
-                                                 cache: &handler.answerCache)
+                                                 cache: &handler.answerCache, spare: &handler.answerBuffer)
                 }
                 handler.finishInfer(context, model: name, requestID: requestID, start: start, result: answer)
             }
@@ -80,7 +80,8 @@ extension HTTPHandler {
                 } else {
                     result = .success(KServeEncoding.inferResponse(
                         model: model, id: request.id, batch: request.batch, output: output,
-                        binary: request.binaryOutput, allocator: context.channel.allocator, cache: &answerCache))
+                        binary: request.binaryOutput, allocator: context.channel.allocator, cache: &answerCache,
+                        spare: &answerBuffer))
                 }
                 outputStorage = output
             } catch {

@@ -19,6 +19,10 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// The last inline request's input and output floats, reused by the next one of the same size.
     var inputStorage: [Float] = []
     var outputStorage: [Float] = []
+    /// The last infer answer's buffer, cleared and written again by the next answer once NIO has
+    /// let go of it (no allocation per answer); only small ones are kept.
+    var answerBuffer: ByteBuffer?
+    static let largestKeptAnswer = 64 * 1024
     /// The metrics recorder of the model this connection asked for last.
     var lastRecorder: ServerMetrics.ModelRecorder?
     private var head: HTTPRequestHead?
@@ -180,6 +184,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let head = answerCache.head(version: self.head?.version ?? .http1_1, bodyLength: body.readableBytes,
                                     headerLength: headerLength, close: close)
         write(context, head: head, body: body, close: close)
+        if body.capacity <= Self.largestKeptAnswer { answerBuffer = body }
     }
 
     func respond(_ context: ChannelHandlerContext, error: ServerError, close: Bool = false) {

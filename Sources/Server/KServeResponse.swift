@@ -68,12 +68,21 @@ enum KServeEncoding {
 
     /// An infer response. With `binary`, the JSON header is followed by the raw output bytes and
     /// its length is returned for the `Inference-Header-Content-Length` header. The JSON text
-    /// before the output values comes from `cache` when the last answer had the same form.
+    /// before the output values comes from `cache` when the last answer had the same form; the
+    /// answer is written into `spare` (taken) when one is given, else into a new buffer.
     static func inferResponse(model: ServedModel, id: String?, batch: Int, output: [Float], binary: Bool,
-                              allocator: ByteBufferAllocator, cache: inout InferAnswerCache)
-        -> (body: ByteBuffer, headerLength: Int?)
+                              allocator: ByteBufferAllocator, cache: inout InferAnswerCache,
+                              spare: inout ByteBuffer?) -> (body: ByteBuffer, headerLength: Int?)
     {
-        var buffer = allocator.buffer(capacity: 160 + (binary ? output.count * 4 : output.count * 14))
+        let capacity = 160 + (binary ? output.count * 4 : output.count * 14)
+        var buffer: ByteBuffer
+        if spare != nil {
+            buffer = spare!
+            spare = nil
+            buffer.clear(minimumCapacity: capacity)
+        } else {
+            buffer = allocator.buffer(capacity: capacity)
+        }
         cache.writeText(to: &buffer, model: model, id: id, batch: batch, binary: binary) { buffer in
             buffer.writeString("{\"model_name\":")
             writeJSONString(model.name, to: &buffer)
