@@ -154,7 +154,7 @@ public final class InferenceServer: Sendable {
                 // NIO's per-response header validation (a few % of a request's CPU) checks nothing.
                 // A served connection's HTTPHandler answers malformed HTTP itself as NIO's
                 // HTTPServerProtocolErrorHandler would (that handler's type checks on every response
-                // part cost ~2,000 instructions per request); a refused one keeps NIO's.
+                // part and its hops cost ~3,000 instructions per request); a refused one keeps NIO's.
                 try pipeline.configureHTTPServerPipeline(withErrorHandling: refusal != nil,
                                                          withOutboundHeaderValidation: false)
                 if let refusal {
