@@ -55,7 +55,8 @@ struct BatchScratch {
         let inputCount = input.count / max(batch, 1)
         let total = batch * outputCount
         var failure: EngineError?
-        func fill(_ buffer: UnsafeMutableBufferPointer<Float>) {
+        if output.count != total { output = [Float](repeating: 0, count: total) }
+        output.withUnsafeMutableBufferPointer { buffer in
             input.withUnsafeBufferPointer { all in
                 var done = 0
                 while done < batch {
@@ -72,14 +73,6 @@ struct BatchScratch {
                     }
                     done += chunk
                 }
-            }
-        }
-        if output.count == total {
-            output.withUnsafeMutableBufferPointer { fill($0) }
-        } else {
-            output = [Float](unsafeUninitializedCapacity: total) { buffer, initialized in
-                fill(buffer)
-                initialized = total
             }
         }
         return failure.map { .inferenceFailed($0.description) }

@@ -152,18 +152,24 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func respond(_ context: ChannelHandlerContext, status: HTTPResponseStatus, contentType: String,
                  body: ByteBuffer, extraHeaders: [(String, String)] = [], close: Bool = false) {
-        let version = head?.version ?? .http1_1
         let close = close || !keepAlive
+        write(context, head: Self.responseHead(version: head?.version ?? .http1_1, status: status, contentType: contentType,
+                                               contentLength: body.readableBytes, extraHeaders: extraHeaders, close: close),
+              body: body, close: close)
+    }
+
+    /// Every answer's head: content type and length, `extraHeaders`, then keep-alive or close.
+    static func responseHead(version: HTTPVersion, status: HTTPResponseStatus, contentType: String, contentLength: Int,
+                             extraHeaders: [(String, String)] = [], close: Bool) -> HTTPResponseHead {
         // One array handed to HTTPHeaders: its `add` checks every name byte by byte, and these
         // names are inferd's own constants.
         var fields: [(String, String)] = []
         fields.reserveCapacity(3 + extraHeaders.count)
         fields.append(("content-type", contentType))
-        fields.append(("content-length", String(body.readableBytes)))
+        fields.append(("content-length", String(contentLength)))
         fields.append(contentsOf: extraHeaders)
         fields.append(("connection", close ? "close" : "keep-alive"))
-        write(context, head: HTTPResponseHead(version: version, status: status, headers: HTTPHeaders(fields)),
-              body: body, close: close)
+        return HTTPResponseHead(version: version, status: status, headers: HTTPHeaders(fields))
     }
 
     private func write(_ context: ChannelHandlerContext, head: HTTPResponseHead, body: ByteBuffer, close: Bool) {

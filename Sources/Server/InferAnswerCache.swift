@@ -52,13 +52,10 @@ struct InferAnswerCache {
     mutating func head(version: HTTPVersion, bodyLength: Int, headerLength: Int?, close: Bool) -> HTTPResponseHead {
         let key = HeadKey(version: version, bodyLength: bodyLength, headerLength: headerLength, close: close)
         if let head, key == headKey { return head }
-        var fields: [(String, String)] = []
-        fields.reserveCapacity(4)
-        fields.append(("content-type", headerLength == nil ? "application/json" : "application/octet-stream"))
-        fields.append(("content-length", String(bodyLength)))
-        if let headerLength { fields.append(("inference-header-content-length", String(headerLength))) }
-        fields.append(("connection", close ? "close" : "keep-alive"))
-        let made = HTTPResponseHead(version: version, status: .ok, headers: HTTPHeaders(fields))
+        let made = HTTPHandler.responseHead(
+            version: version, status: .ok,
+            contentType: headerLength == nil ? "application/json" : "application/octet-stream", contentLength: bodyLength,
+            extraHeaders: headerLength.map { [("inference-header-content-length", String($0))] } ?? [], close: close)
         head = made
         headKey = key
         return made

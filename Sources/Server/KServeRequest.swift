@@ -216,17 +216,9 @@ enum KServeDecoding {
             }
             values = []
             swap(&values, &inputStorage)
-            if values.count == count {
-                values.withUnsafeMutableBytes { target in
-                    body.withUnsafeReadableBytes { raw in target.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[0..<bytes])) }
-                }
-            } else {
-                values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-                    body.withUnsafeReadableBytes { raw in
-                        UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[0..<bytes]))
-                    }
-                    initialized = count
-                }
+            if values.count != count { values = [Float](repeating: 0, count: count) }
+            values.withUnsafeMutableBytes { target in
+                body.withUnsafeReadableBytes { raw in target.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[0..<bytes])) }
             }
         } else {
             guard let data = input.data else {
