@@ -13,13 +13,14 @@ final class LSTMStep: Step {
     private let returnSequences: Bool
     private let inputWeights: PackedWeights
     private let recurrentWeights: RecurrentWeights
-    private let gates: FloatBuffer, cell: FloatBuffer, state: FloatBuffer, allStates: FloatBuffer
+    private let gates: FloatBuffer, cell: FloatBuffer, allStates: FloatBuffer
 
     private enum RecurrentWeights {
         /// Packed for `lstmRecurrentStepF32`.
         case fp32(FloatBuffer)
-        /// Applied as a matrix; with several samples, to a contiguous copy of their previous `h`.
-        case int8(PackedWeights)
+        /// Applied as a matrix; with several samples, to a contiguous copy of their previous `h`
+        /// in `rows`.
+        case int8(PackedWeights, rows: FloatBuffer)
     }
 
     init(point: ActivationPoint, layer: LSTM, steps: Int, features: Int,
@@ -33,11 +34,10 @@ final class LSTMStep: Step {
                                          inputs: features, outputs: 4 * hidden, rowsPerSample: steps)
         recurrentWeights = packer.precision == .int8
             ? .int8(try packer.matrix("\(layer.name).W_hh", bias: nil, inputs: hidden, outputs: 4 * hidden,
-                                      rowsPerSample: 1))
+                                      rowsPerSample: 1), rows: FloatBuffer(count: capacity * hidden))
             : .fp32(try packer.lstmRecurrent("\(layer.name).W_hh", hidden: hidden))
         gates = FloatBuffer(count: capacity * steps * 4 * hidden)
         cell = FloatBuffer(count: capacity * hidden)
-        state = FloatBuffer(count: capacity * hidden)
         allStates = FloatBuffer(count: capacity * steps * hidden)
     }
 
@@ -59,15 +59,15 @@ final class LSTMStep: Step {
                 lstmRecurrentStepF32(hidden: hidden, weights: weights.pointer, batch: batch, previous: previous, h: h,
                                      stateStride: stateStride, gates: stepGates, gatesStride: steps * width,
                                      c: cell.pointer, descending: t % 2 == 1)
-            case let .int8(weights):
-                var rows = UnsafePointer(previous)
+            case let .int8(weights, rows):
+                var x = UnsafePointer(previous)
                 if batch > 1 {
                     for b in 0..<batch {
-                        state.pointer.advanced(by: b * hidden).update(from: previous + b * stateStride, count: hidden)
+                        rows.pointer.advanced(by: b * hidden).update(from: previous + b * stateStride, count: hidden)
                     }
-                    rows = UnsafePointer(state.pointer)
+                    x = UnsafePointer(rows.pointer)
                 }
-                weights.apply(rows: batch, x: rows, y: stepGates, ldy: steps * width, accumulate: true)
+                weights.apply(rows: batch, x: x, y: stepGates, ldy: steps * width, accumulate: true)
                 for b in 0..<batch {
                     lstmCellF32(hidden: hidden, gates: stepGates + b * steps * width, c: cell.pointer + b * hidden,
                                 h: h + b * stateStride)
