@@ -25,9 +25,27 @@ public func lstmCellF32(hidden: Int, gates: UnsafePointer<Float>, c: UnsafeMutab
 @inline(__always)
 func lstmCellF32x8(_ i: SIMD8<Float>, _ f: SIMD8<Float>, _ g: SIMD8<Float>, _ o: SIMD8<Float>,
                    _ c: SIMD8<Float>) -> (SIMD8<Float>, SIMD8<Float>) {
-    var cell = sigmoidF32x8(i) * tanhF32x8(g)
+    let cell = lstmCellStateF32x8(lstmCellInputF32x8(i, g), f, c)
+    return (cell, lstmCellOutputF32x8(o, cell))
+}
+
+/// The cell update's three stages, which `lstmRecurrentStepF32` spreads over the next block's
+/// sums: `σ(i)·tanh(g)`, then the new cell `σ(f)·c + that`, then `σ(o)·tanh(cell)`.
+@inline(always)
+func lstmCellInputF32x8(_ i: SIMD8<Float>, _ g: SIMD8<Float>) -> SIMD8<Float> {
+    sigmoidF32x8(i) * tanhF32x8(g)
+}
+
+@inline(always)
+func lstmCellStateF32x8(_ input: SIMD8<Float>, _ f: SIMD8<Float>, _ c: SIMD8<Float>) -> SIMD8<Float> {
+    var cell = input
     cell.addProduct(sigmoidF32x8(f), c)
-    return (cell, sigmoidF32x8(o) * tanhF32x8(cell))
+    return cell
+}
+
+@inline(always)
+func lstmCellOutputF32x8(_ o: SIMD8<Float>, _ cell: SIMD8<Float>) -> SIMD8<Float> {
+    sigmoidF32x8(o) * tanhF32x8(cell)
 }
 
 /// Scalar reference for `lstmCellF32`, in Double.
