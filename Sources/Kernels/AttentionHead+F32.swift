@@ -88,40 +88,48 @@ public func attentionContextF32(tokens: Int, headWidth: Int, probabilities: Unsa
         return
     }
     // The row scales are applied to the tiles' accumulators as they are stored (the same product
-    // and multiplication as scaling the stored rows, so the same bits); the one or two rows a
-    // 6-row tiling leaves over are scaled after the one-row kernel.
-    let tail = gemmF32SingleRowTail(tokens)
+    // and multiplication as scaling the stored rows, so the same bits); rows left to the one-row
+    // kernel are scaled after it.
+    let tiling = GEMMF32RowTiling(m: tokens), tiled = tiling.tiledRows
     var j = 0
     while j < headWidth {
+        let columns = min(16, headWidth - j)
         var i = 0
-        while i < tokens - tail {
-            attentionContextTileF32(k: tokens, a: probabilities + i * tokens, lda: tokens, b: values + j, ldb: valueStride,
-                                    c: context + i * contextStride + j, ldc: contextStride,
-                                    rows: min(6, tokens - tail - i), columns: min(16, headWidth - j),
-                                    rowScales: rowScales + i)
+        while i < 6 * tiling.sixes {
+            attentionContextTileF32(AccumulatorsF32_6x16.self, k: tokens, a: probabilities + i * tokens, lda: tokens,
+                                    b: values + j, ldb: valueStride, c: context + i * contextStride + j,
+                                    ldc: contextStride, rows: 6, columns: columns, rowScales: rowScales + i)
             i += 6
+        }
+        while i < tiled {
+            attentionContextTileF32(AccumulatorsF32_5x16.self, k: tokens, a: probabilities + i * tokens, lda: tokens,
+                                    b: values + j, ldb: valueStride, c: context + i * contextStride + j,
+                                    ldc: contextStride, rows: min(5, tiled - i), columns: columns,
+                                    rowScales: rowScales + i)
+            i += 5
         }
         j += 16
     }
-    if tail > 0 {
-        let first = tokens - tail
-        gemmF32SingleRows(rows: tail, n: headWidth, k: tokens, a: probabilities + first * tokens, lda: tokens,
-                          b: values, ldb: valueStride, panelStride: 16, c: context + first * contextStride,
-                          ldc: contextStride, row: first, accumulate: false, epilogue: .identity)
-        scaleRowsF32(rows: tail, columns: headWidth, x: context + first * contextStride, stride: contextStride,
-                     factors: rowScales + first)
+    if tiled < tokens {
+        gemmF32SingleRows(rows: tokens - tiled, n: headWidth, k: tokens, a: probabilities + tiled * tokens, lda: tokens,
+                          b: values, ldb: valueStride, panelStride: 16, c: context + tiled * contextStride,
+                          ldc: contextStride, row: tiled, accumulate: false, epilogue: .identity)
+        scaleRowsF32(rows: tokens - tiled, columns: headWidth, x: context + tiled * contextStride, stride: contextStride,
+                     factors: rowScales + tiled)
     }
 }
 
-/// One 6×16 tile of `probabilities · v` (A rows in place, as `gemmF32_6x16_rowsA`), row r of it
-/// multiplied by `rowScales[r]` as it is stored.
+/// One 6×16 or 5×16 tile of `probabilities · v` (A rows in place, as `gemmF32_6x16_rowsA`), row r
+/// of it multiplied by `rowScales[r]` as it is stored.
 @inline(never)
-private func attentionContextTileF32(k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                                     c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int,
-                                     rowScales: UnsafePointer<Float>) {
-    var tile = AccumulatorsF32_6x16()
+private func attentionContextTileF32<Tile: AccumulatorsF32RowsA>(
+    _: Tile.Type, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int, rowScales: UnsafePointer<Float>
+) {
+    var tile = Tile()
     tile.addRowsA(k: k, a: a, lda: lda, b: b, ldb: ldb, rows: rows)
-    @inline(__always) func store(_ lo: SIMD8<Float>, _ hi: SIMD8<Float>, _ r: Int) {
+    @inline(__always) func store(_ r: Int) {
+        let (lo, hi) = tile.row(r)
         let scale = SIMD8<Float>(repeating: rowScales[r]), row = c + r * ldc
         if columns == 16 {
             storeF32x8(lo * scale, row)
@@ -131,12 +139,12 @@ private func attentionContextTileF32(k: Int, a: UnsafePointer<Float>, lda: Int, 
             storeF32x8(hi * scale, row + 8, count: columns - 8)
         }
     }
-    store(tile.c00, tile.c01, 0)
-    if rows > 1 { store(tile.c10, tile.c11, 1) }
-    if rows > 2 { store(tile.c20, tile.c21, 2) }
-    if rows > 3 { store(tile.c30, tile.c31, 3) }
-    if rows > 4 { store(tile.c40, tile.c41, 4) }
-    if rows > 5 { store(tile.c50, tile.c51, 5) }
+    store(0)
+    if rows > 1 { store(1) }
+    if rows > 2 { store(2) }
+    if rows > 3 { store(3) }
+    if rows > 4 { store(4) }
+    if Tile.height > 5 && rows > 5 { store(5) }
 }
 
 /// `scores[i·tokens] = q_i · key` for every query row i.

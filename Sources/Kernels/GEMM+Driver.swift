@@ -17,8 +17,8 @@ public func gemmF32Packed(m: Int, n: Int, k: Int,
 }
 
 /// `C[m×n] = epilogue(A·B [+ C])` with A as plain rows (`A[i][p] = a[i·lda + p]`) and B pre-packed.
-/// A is read in place: by the one-row kernel for m ≤ 2, otherwise by `gemmF32_6x16_rowsA` tiles
-/// with `gemmF32_1x64_rowsA` for a last one or two rows. Needs no workspace.
+/// A is read in place: by the one-row kernel for m ≤ 2, otherwise by `gemmF32_6x16_rowsA` and
+/// `gemmF32_5x16_rowsA` tiles (`GEMMF32RowTiling`). Needs no workspace.
 public func gemmF32(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
                     packedB: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
                     accumulate: Bool = false, epilogue: GEMMF32Epilogue = .identity) {

@@ -15,8 +15,8 @@ public func gemmF32_6x16_rowsA(k: Int, a: UnsafePointer<Float>, lda: Int, b: Uns
 
 /// One row of C against up to four 16-column B panels (`panelStride` apart; rows `ldb` apart
 /// within a panel): `c[0..<columns] = epilogue(Σ_p a[p] · B[p][0..<columns])`, `columns` ≤ 64.
-/// For the one or two rows a 6-row tiling leaves over (49 tokens = 8·6 + 1), where a 6-row tile
-/// would do six rows' work for one. Each element is one FMA chain over p in order, like
+/// For the one or two rows a 6- and 5-row tiling leaves over in small products (m = 7, 8, 13, 14,
+/// 19), where a tile would do five or six rows' work for one. Each element is one FMA chain over p in order, like
 /// `gemmF32_6x16`, so a row gets the same bits from either kernel; eight independent chains hide
 /// the FMA latency. Panels past `columns` alias the first; their results are never stored.
 @inline(never)
@@ -52,27 +52,58 @@ public func gemmF32_1x64_rowsA(k: Int, a: UnsafePointer<Float>, b: UnsafePointer
 }
 
 /// `C[m×n] = epilogue(A·B [+ C])` for A rows in place (`lda` apart) and B as 16-column panels
-/// (`panelStride` apart, rows `ldb` apart), in one depth pass: 6×16 tiles, and
-/// `gemmF32_1x64_rowsA` for the last rows when a 6-row tile would be at most a third used.
+/// (`panelStride` apart, rows `ldb` apart), in one depth pass, tiled as `GEMMF32RowTiling` says.
 @inline(__always)
 func gemmF32RowTiles(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                      panelStride: Int, c: UnsafeMutablePointer<Float>, ldc: Int, row: Int = 0,
                      accumulate: Bool, epilogue: GEMMF32Epilogue) {
-    let tail = gemmF32SingleRowTail(m)
+    let tiling = GEMMF32RowTiling(m: m), tiled = tiling.tiledRows
     var j = 0
     while j < n {
+        let panel = b + (j / 16) * panelStride, columns = min(16, n - j)
         var i = 0
-        while i < m - tail {
-            gemmF32_6x16_rowsA(k: k, a: a + i * lda, lda: lda, b: b + (j / 16) * panelStride, ldb: ldb,
-                               c: c + i * ldc + j, ldc: ldc, row: row + i, column: j, rows: min(6, m - tail - i),
-                               columns: min(16, n - j), accumulate: accumulate, epilogue: epilogue)
+        while i < 6 * tiling.sixes {
+            gemmF32_6x16_rowsA(k: k, a: a + i * lda, lda: lda, b: panel, ldb: ldb, c: c + i * ldc + j, ldc: ldc,
+                               row: row + i, column: j, rows: 6, columns: columns, accumulate: accumulate,
+                               epilogue: epilogue)
             i += 6
+        }
+        while i < tiled {
+            gemmF32_5x16_rowsA(k: k, a: a + i * lda, lda: lda, b: panel, ldb: ldb, c: c + i * ldc + j, ldc: ldc,
+                               row: row + i, column: j, rows: min(5, tiled - i), columns: columns,
+                               accumulate: accumulate, epilogue: epilogue)
+            i += 5
         }
         j += 16
     }
-    gemmF32SingleRows(rows: tail, n: n, k: k, a: a + (m - tail) * lda, lda: lda, b: b, ldb: ldb,
-                      panelStride: panelStride, c: c + (m - tail) * ldc, ldc: ldc, row: row + m - tail,
+    gemmF32SingleRows(rows: tiling.singleRows, n: n, k: k, a: a + tiled * lda, lda: lda, b: b, ldb: ldb,
+                      panelStride: panelStride, c: c + tiled * ldc, ldc: ldc, row: row + tiled,
                       accumulate: accumulate, epilogue: epilogue)
+}
+
+/// How an `m`-row product is cut into row tiles: `sixes` 6×16 tiles, then `fives` 5×16 tiles, then
+/// `singleRows` rows by the one-row kernel. A remainder of r = m mod 6 rows takes 6 − r five-row
+/// tiles in place of 5 − r six-row ones (49 = 4·6 + 5·5, 28 = 3·6 + 2·5), so every tile is full
+/// and each B panel is read from L1 by all of them; an m too small for that keeps a one- or
+/// two-row remainder for the one-row kernel (m = 7, 8, 13, 14, 19) or ends in one partial
+/// five-row tile.
+struct GEMMF32RowTiling {
+    var sixes: Int, fives: Int, singleRows: Int
+    /// Rows the 6- and 5-row tiles cover (the first ones; the last five-row tile may be partial).
+    var tiledRows: Int { rows - singleRows }
+    private var rows: Int
+
+    init(m: Int) {
+        rows = m
+        let remainder = m % 6, fiveRowTiles = (6 - remainder) % 6
+        if 5 * fiveRowTiles <= m {
+            (sixes, fives, singleRows) = ((m - 5 * fiveRowTiles) / 6, fiveRowTiles, 0)
+        } else if m > 6 && remainder <= 2 {
+            (sixes, fives, singleRows) = (m / 6, 0, remainder)
+        } else {
+            (sixes, fives, singleRows) = (m / 6, 1, 0)
+        }
+    }
 }
 
 /// `rows` rows of C, one at a time, by `gemmF32_1x64_rowsA` (operands as in `gemmF32RowTiles`).
@@ -89,12 +120,4 @@ func gemmF32SingleRows(rows: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: 
             j += 64
         }
     }
-}
-
-/// Rows at the end of an `m`-row product that the one-row kernel takes instead of a 6-row tile:
-/// a remainder of one or two rows (a tile would do 6 rows' work for them).
-@inline(__always)
-func gemmF32SingleRowTail(_ m: Int) -> Int {
-    let remainder = m % 6
-    return m > 6 && remainder <= 2 ? remainder : 0
 }

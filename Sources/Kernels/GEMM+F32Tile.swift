@@ -59,7 +59,9 @@ struct AccumulatorsF32_6x16 {
     }
 }
 
-extension AccumulatorsF32_6x16 {
+extension AccumulatorsF32_6x16: AccumulatorsF32RowsA {
+    static var height: Int { 6 }
+
     /// `k` depth steps with A given as plain rows (`A[i][p] = a[i·lda + p]`, `rows` ≤ 6 of them;
     /// rows past `rows` alias the last valid one) against B rows `ldb` apart.
     @inline(__always)
@@ -74,6 +76,18 @@ extension AccumulatorsF32_6x16 {
         for p in 0..<k {
             add(a0[p], a1[p], a2[p], a3[p], a4[p], a5[p], b: bp)
             bp += ldb
+        }
+    }
+
+    @inline(__always)
+    func row(_ r: Int) -> (SIMD8<Float>, SIMD8<Float>) {
+        switch r {
+        case 0: (c00, c01)
+        case 1: (c10, c11)
+        case 2: (c20, c21)
+        case 3: (c30, c31)
+        case 4: (c40, c41)
+        default: (c50, c51)
         }
     }
 }

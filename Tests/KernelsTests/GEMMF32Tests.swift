@@ -33,7 +33,7 @@ import Testing
         #expect((0..<m).allSatisfy { i in (n..<ldc).allSatisfy { actual[i * ldc + $0] == 7 } })
     }
 
-    @Test(arguments: [1, 2, 5, 6, 7, 8, 14, 17, 33, 49])
+    @Test(arguments: [1, 2, 5, 6, 7, 8, 14, 17, 28, 33, 49])
     func prepackedWeightsWithFusedBiasAndActivationMatchReference(m: Int) {
         var data = TestData(seed: UInt64(m))
         for (n, k) in [(1, 1), (10, 64), (17, 33), (64, 288), (33, 7)] {
@@ -126,9 +126,36 @@ import Testing
         }
     }
 
-    /// A row's bits do not depend on how many rows the product has: the last one or two rows go
-    /// through the one-row kernel, which keeps the 6×16 tile's order of operations.
-    @Test(arguments: [7, 8, 13, 49, 50])
+    /// The 5×16 tile against the reference for every row count it takes (the rows past `rows`
+    /// alias the last valid one) and full or edge columns; rows and columns past the tile are untouched.
+    @Test(arguments: [1, 2, 3, 4, 5], [16, 9, 1])
+    func fiveRowTileMatchesReference(rows: Int, columns: Int) {
+        var data = TestData(seed: UInt64(rows * 100 + columns) + 900)
+        let (k, lda, ldb, ldc) = (33, 37, 19, 21)
+        let a = data.floats(rows * lda), b = data.floats(k * ldb), bias = data.floats(16), start = data.floats(6 * ldc)
+        for accumulate in [false, true] {
+            var expected = start
+            for i in 0..<rows {
+                for j in 0..<columns {
+                    var sum: Float = 0
+                    for p in 0..<k { sum += a[i * lda + p] * b[p * ldb + j] }
+                    expected[i * ldc + j] = activationF32Reference(.gelu, (accumulate ? start[i * ldc + j] : 0) + sum + bias[j])
+                }
+            }
+            var actual = start
+            bias.withUnsafeBufferPointer { bias in
+                gemmF32_5x16_rowsA(k: k, a: a, lda: lda, b: b, ldb: ldb, c: &actual, ldc: ldc, row: 0, column: 0,
+                                   rows: rows, columns: columns, accumulate: accumulate,
+                                   epilogue: GEMMF32Epilogue(columnBias: bias.baseAddress, activation: .gelu))
+            }
+            #expect(maxAbsDifference(actual, expected) <= Self.tolerance(k: k) + 1e-6, "accumulate \(accumulate)")
+        }
+    }
+
+    /// A row's bits do not depend on how many rows the product has: the last rows go through 5×16
+    /// tiles (m = 6q + r as q + r − 5 six-row and 6 − r five-row tiles) or, in small products, the
+    /// one-row kernel, both in the 6×16 tile's order of operations.
+    @Test(arguments: [3, 4, 7, 8, 9, 10, 13, 15, 19, 20, 25, 28, 49, 50, 121])
     func rowResultsDoNotDependOnTheRowCount(m: Int) {
         var data = TestData(seed: UInt64(m))
         let (n, k) = (70, 300), whole = (m + 5) / 6 * 6

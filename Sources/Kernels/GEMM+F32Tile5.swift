@@ -1,0 +1,104 @@
+/// The ten accumulators of an FP32 5×16 tile (row r's columns 0–7 and 8–15): the tile for the rows a
+/// 6-row tiling would leave over (49 = 4·6 + 5·5 instead of 8·6 + 1). Each depth step broadcasts
+/// one A value per row and issues 10 FMAs against two B vectors, in the 6×16 tile's order, so a row
+/// gets the same bits from either tile.
+struct AccumulatorsF32_5x16 {
+    var c00 = SIMD8<Float>(), c01 = SIMD8<Float>(), c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
+    var c20 = SIMD8<Float>(), c21 = SIMD8<Float>(), c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
+    var c40 = SIMD8<Float>(), c41 = SIMD8<Float>()
+
+    /// One depth step: `c[r][0..<16] += a_r · b[0..<16]`.
+    @inline(__always)
+    mutating func add(_ a0: Float, _ a1: Float, _ a2: Float, _ a3: Float, _ a4: Float, b: UnsafePointer<Float>) {
+        let b0 = loadF32x8(b), b1 = loadF32x8(b + 8)
+        var s = SIMD8<Float>(repeating: a0)
+        c00.addProduct(s, b0); c01.addProduct(s, b1)
+        s = SIMD8<Float>(repeating: a1)
+        c10.addProduct(s, b0); c11.addProduct(s, b1)
+        s = SIMD8<Float>(repeating: a2)
+        c20.addProduct(s, b0); c21.addProduct(s, b1)
+        s = SIMD8<Float>(repeating: a3)
+        c30.addProduct(s, b0); c31.addProduct(s, b1)
+        s = SIMD8<Float>(repeating: a4)
+        c40.addProduct(s, b0); c41.addProduct(s, b1)
+    }
+
+    /// Writes the first `rows × columns` of the tile through `epilogue` (as `AccumulatorsF32_6x16.store`).
+    @inline(__always)
+    func store(_ e: GEMMF32Epilogue, c: UnsafeMutablePointer<Float>, ldc: Int, row: Int, column: Int,
+               rows: Int, columns: Int, accumulate: Bool) {
+        if columns == 16 {
+            e.storeFullRow(c00, c01, row: row, column: column, c: c, accumulate: accumulate)
+            if rows > 1 { e.storeFullRow(c10, c11, row: row + 1, column: column, c: c + ldc, accumulate: accumulate) }
+            if rows > 2 { e.storeFullRow(c20, c21, row: row + 2, column: column, c: c + 2 * ldc, accumulate: accumulate) }
+            if rows > 3 { e.storeFullRow(c30, c31, row: row + 3, column: column, c: c + 3 * ldc, accumulate: accumulate) }
+            if rows > 4 { e.storeFullRow(c40, c41, row: row + 4, column: column, c: c + 4 * ldc, accumulate: accumulate) }
+        } else {
+            storeEdge(e, c: c, ldc: ldc, row: row, column: column, rows: rows, columns: columns, accumulate: accumulate)
+        }
+        e.activate(c: c, ldc: ldc, rows: rows, columns: columns)
+    }
+
+    /// `store` for fewer than 16 valid columns, out of line.
+    @inline(never)
+    func storeEdge(_ e: GEMMF32Epilogue, c: UnsafeMutablePointer<Float>, ldc: Int, row: Int, column: Int,
+                   rows: Int, columns: Int, accumulate: Bool) {
+        e.storePartialRow(c00, c01, row: row, column: column, columns: columns, c: c, accumulate: accumulate)
+        if rows > 1 { e.storePartialRow(c10, c11, row: row + 1, column: column, columns: columns, c: c + ldc, accumulate: accumulate) }
+        if rows > 2 { e.storePartialRow(c20, c21, row: row + 2, column: column, columns: columns, c: c + 2 * ldc, accumulate: accumulate) }
+        if rows > 3 { e.storePartialRow(c30, c31, row: row + 3, column: column, columns: columns, c: c + 3 * ldc, accumulate: accumulate) }
+        if rows > 4 { e.storePartialRow(c40, c41, row: row + 4, column: column, columns: columns, c: c + 4 * ldc, accumulate: accumulate) }
+    }
+}
+
+extension AccumulatorsF32_5x16: AccumulatorsF32RowsA {
+    static var height: Int { 5 }
+
+    @inline(__always)
+    mutating func addRowsA(k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, rows: Int) {
+        let a0 = a
+        let a1 = rows > 1 ? a0 + lda : a0
+        let a2 = rows > 2 ? a1 + lda : a1
+        let a3 = rows > 3 ? a2 + lda : a2
+        let a4 = rows > 4 ? a3 + lda : a3
+        var bp = b
+        for p in 0..<k {
+            add(a0[p], a1[p], a2[p], a3[p], a4[p], b: bp)
+            bp += ldb
+        }
+    }
+
+    @inline(__always)
+    func row(_ r: Int) -> (SIMD8<Float>, SIMD8<Float>) {
+        switch r {
+        case 0: (c00, c01)
+        case 1: (c10, c11)
+        case 2: (c20, c21)
+        case 3: (c30, c31)
+        default: (c40, c41)
+        }
+    }
+}
+
+/// An FP32 accumulator tile of 16 columns that A rows in place feed (`addRowsA`), for kernels
+/// written once over the 6- and 5-row tiles.
+protocol AccumulatorsF32RowsA {
+    init()
+    /// Rows of the tile.
+    static var height: Int { get }
+    /// `k` depth steps with A as plain rows (`rows` ≤ `height` of them, `lda` apart; rows past
+    /// `rows` alias the last valid one) against B rows `ldb` apart.
+    mutating func addRowsA(k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, rows: Int)
+    /// Row `r` (< `height`): columns 0–7 and 8–15.
+    func row(_ r: Int) -> (SIMD8<Float>, SIMD8<Float>)
+}
+
+/// The 5×16 counterpart of `gemmF32_6x16_rowsA` (`rows` ≤ 5), for the last rows of a product.
+@inline(never)
+public func gemmF32_5x16_rowsA(k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int = 16,
+                               c: UnsafeMutablePointer<Float>, ldc: Int, row: Int, column: Int,
+                               rows: Int, columns: Int, accumulate: Bool, epilogue: GEMMF32Epilogue) {
+    var tile = AccumulatorsF32_5x16()
+    tile.addRowsA(k: k, a: a, lda: lda, b: b, ldb: ldb, rows: rows)
+    tile.store(epilogue, c: c, ldc: ldc, row: row, column: column, rows: rows, columns: columns, accumulate: accumulate)
+}
