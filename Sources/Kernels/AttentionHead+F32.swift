@@ -17,11 +17,14 @@ public func attentionHeadF32(tokens: Int, headWidth: Int, q: UnsafePointer<Float
                         context: context, contextStride: contextStride, scratch: scratch)
 }
 
-/// The first part of `attentionHeadF32`: `scores = q kᵀ` (`[tokens][tokens]`, unscaled), so a
-/// caller can run one `softmaxF32` over several heads' scores (whole four-row groups) before
-/// `attentionContextF32`. Same layouts and scratch as `attentionHeadF32`.
+/// The first part of `attentionHeadF32`: `scores = q kᵀ` (`tokens` rows of `tokens`, unscaled,
+/// rows `scoresStride` apart, `tokens` when nil), so a caller can run one softmax over several
+/// heads' scores before `attentionContextF32`. Same layouts and scratch as `attentionHeadF32`.
+/// Passing k as `q` and q as `k` gives the scores transposed (a row per key).
 public func attentionScoresF32(tokens: Int, headWidth: Int, q: UnsafePointer<Float>, k: UnsafePointer<Float>,
-                               stride: Int, scores: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+                               stride: Int, scores: UnsafeMutablePointer<Float>, scoresStride: Int? = nil,
+                               scratch: UnsafeMutablePointer<Float>) {
+    let ldScores = scoresStride ?? tokens
     let keyColumns = roundUp16(tokens)
     let keysT = scratch
     // kᵀ in 8×8 blocks (eight keys' eight values loaded, transposed in registers, stored as eight
@@ -54,10 +57,10 @@ public func attentionScoresF32(tokens: Int, headWidth: Int, q: UnsafePointer<Flo
         for d in 0..<headWidth { (keysT + d * keyColumns + tokens).update(repeating: 0, count: keyColumns - tokens) }
     }
     gemmF32RowTiles(m: tokens, n: tokens - ragged, k: headWidth, a: q, lda: stride, b: keysT, ldb: keyColumns,
-                    panelStride: 16, c: scores, ldc: tokens, accumulate: false, epilogue: .identity)
+                    panelStride: 16, c: scores, ldc: ldScores, accumulate: false, epilogue: .identity)
     for j in tokens - ragged ..< tokens {
         queryKeyDotsF32(tokens: tokens, headWidth: headWidth, q: q, stride: stride, key: k + j * stride,
-                        scores: scores + j)
+                        scores: scores + j, scoresStride: ldScores)
     }
 }
 
@@ -68,20 +71,8 @@ public func attentionContextF32(tokens: Int, headWidth: Int, probabilities: Unsa
                                 v: UnsafePointer<Float>, stride: Int, context: UnsafeMutablePointer<Float>,
                                 contextStride: Int, rowScales: UnsafePointer<Float>? = nil,
                                 scratch: UnsafeMutablePointer<Float>) {
-    let keyColumns = roundUp16(tokens)
-    // The P·V tiles read 16 floats per row of v: in place when the head's columns are whole
-    // vectors, else from a copy padded to 16.
-    var values = v, valueStride = stride
-    if headWidth % 16 != 0 {
-        let valueColumns = roundUp16(headWidth), copy = scratch + headWidth * keyColumns
-        for j in 0..<tokens {
-            let row = copy + j * valueColumns
-            for c in 0..<headWidth { row[c] = v[j * stride + c] }
-            for c in headWidth..<valueColumns { row[c] = 0 }
-        }
-        values = UnsafePointer(copy)
-        valueStride = valueColumns
-    }
+    let (values, valueStride) = attentionValuesF32(tokens: tokens, headWidth: headWidth, v: v, stride: stride,
+                                                   scratch: scratch)
     guard let rowScales else {
         gemmF32RowTiles(m: tokens, n: headWidth, k: tokens, a: probabilities, lda: tokens, b: values, ldb: valueStride,
                         panelStride: 16, c: context, ldc: contextStride, accumulate: false, epilogue: .identity)
@@ -119,15 +110,67 @@ public func attentionContextF32(tokens: Int, headWidth: Int, probabilities: Unsa
     }
 }
 
-/// One 6×16 or 5×16 tile of `probabilities · v` (A rows in place, as `gemmF32_6x16_rowsA`), row r
-/// of it multiplied by `rowScales[r]` as it is stored.
+/// `attentionContextF32` with `rowScales` for probabilities stored transposed, a row per key
+/// (`probabilitiesT[j·ld + i]` is P[i][j]), as `softmaxColumnsNumeratorsF32` leaves them:
+/// `context[i] = rowScales[i] · Σ_j P[i][j] · v_j`, each element one FMA chain over j in order.
+/// The tiles broadcast six (or five) queries' values from one row of Pᵀ per step.
+public func attentionContextTransposedF32(tokens: Int, headWidth: Int, probabilitiesT: UnsafePointer<Float>, ld: Int,
+                                          v: UnsafePointer<Float>, stride: Int, context: UnsafeMutablePointer<Float>,
+                                          contextStride: Int, rowScales: UnsafePointer<Float>,
+                                          scratch: UnsafeMutablePointer<Float>) {
+    let (values, valueStride) = attentionValuesF32(tokens: tokens, headWidth: headWidth, v: v, stride: stride,
+                                                   scratch: scratch)
+    // Six-row tiles, then five-row ones (the last may be partial: Pᵀ's rows are read in place,
+    // so there is no one-row kernel for a ragged end).
+    let sixes = GEMMF32RowTiling(m: tokens).sixes
+    var j = 0
+    while j < headWidth {
+        let columns = min(16, headWidth - j)
+        var i = 0
+        while i < 6 * sixes {
+            attentionContextTileF32(AccumulatorsF32_6x16.self, k: tokens, a: probabilitiesT + i, lda: ld, transposedA: true,
+                                    b: values + j, ldb: valueStride, c: context + i * contextStride + j,
+                                    ldc: contextStride, rows: 6, columns: columns, rowScales: rowScales + i)
+            i += 6
+        }
+        while i < tokens {
+            attentionContextTileF32(AccumulatorsF32_5x16.self, k: tokens, a: probabilitiesT + i, lda: ld, transposedA: true,
+                                    b: values + j, ldb: valueStride, c: context + i * contextStride + j,
+                                    ldc: contextStride, rows: min(5, tokens - i), columns: columns,
+                                    rowScales: rowScales + i)
+            i += 5
+        }
+        j += 16
+    }
+}
+
+/// v as the P·V tiles read it, 16 floats per row: in place when the head's columns are whole
+/// vectors, else copied into `scratch` (past kᵀ) padded to 16. Returns the rows and their stride.
+private func attentionValuesF32(tokens: Int, headWidth: Int, v: UnsafePointer<Float>, stride: Int,
+                                scratch: UnsafeMutablePointer<Float>) -> (UnsafePointer<Float>, Int) {
+    guard headWidth % 16 != 0 else { return (v, stride) }
+    let valueColumns = roundUp16(headWidth), copy = scratch + headWidth * roundUp16(tokens)
+    for j in 0..<tokens {
+        let row = copy + j * valueColumns
+        for c in 0..<headWidth { row[c] = v[j * stride + c] }
+        for c in headWidth..<valueColumns { row[c] = 0 }
+    }
+    return (UnsafePointer(copy), valueColumns)
+}
+
+/// One 6×16 or 5×16 tile of `probabilities · v` (A rows in place, as `gemmF32_6x16_rowsA`, or
+/// A's columns in place when `transposedA`), row r of it multiplied by `rowScales[r]` as it is stored.
 @inline(never)
 private func attentionContextTileF32<Tile: AccumulatorsF32RowsA>(
-    _: Tile.Type, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-    c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int, rowScales: UnsafePointer<Float>
+    _: Tile.Type, k: Int, a: UnsafePointer<Float>, lda: Int, transposedA: Bool = false, b: UnsafePointer<Float>,
+    ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int, rowScales: UnsafePointer<Float>
 ) {
     var tile = Tile()
-    tile.addRowsA(k: k, a: a, lda: lda, b: b, ldb: ldb, rows: rows)
+    if transposedA {
+        tile.addColumnsA(k: k, a: a, lda: lda, b: b, ldb: ldb, rows: rows)
+    } else {
+        tile.addRowsA(k: k, a: a, lda: lda, b: b, ldb: ldb, rows: rows)
+    }
     @inline(__always) func store(_ r: Int) {
         let (lo, hi) = tile.row(r)
         let scale = SIMD8<Float>(repeating: rowScales[r]), row = c + r * ldc
@@ -147,10 +190,10 @@ private func attentionContextTileF32<Tile: AccumulatorsF32RowsA>(
     if Tile.height > 5 && rows > 5 { store(5) }
 }
 
-/// `scores[i·tokens] = q_i · key` for every query row i.
+/// `scores[i·scoresStride] = q_i · key` for every query row i.
 @inline(never)
 private func queryKeyDotsF32(tokens: Int, headWidth: Int, q: UnsafePointer<Float>, stride: Int,
-                             key: UnsafePointer<Float>, scores: UnsafeMutablePointer<Float>) {
+                             key: UnsafePointer<Float>, scores: UnsafeMutablePointer<Float>, scoresStride: Int) {
     let wholeVectors = headWidth & ~7
     for i in 0..<tokens {
         let query = q + i * stride
@@ -162,7 +205,7 @@ private func queryKeyDotsF32(tokens: Int, headWidth: Int, q: UnsafePointer<Float
         }
         var dot = horizontalSum(products)
         while d < headWidth { dot.addProduct(query[d], key[d]); d &+= 1 }
-        scores[i * tokens] = dot
+        scores[i * scoresStride] = dot
     }
 }
 

@@ -79,6 +79,19 @@ extension AccumulatorsF32_6x16: AccumulatorsF32RowsA {
         }
     }
 
+    /// `addRowsA` with A given column by column (`A[i][p] = a[p·lda + i]`).
+    @inline(__always)
+    mutating func addColumnsA(k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, rows: Int) {
+        let o1 = min(1, rows - 1), o2 = min(2, rows - 1), o3 = min(3, rows - 1)
+        let o4 = min(4, rows - 1), o5 = min(5, rows - 1)
+        var ap = a, bp = b
+        for _ in 0..<k {
+            add(ap[0], ap[o1], ap[o2], ap[o3], ap[o4], ap[o5], b: bp)
+            ap += lda
+            bp += ldb
+        }
+    }
+
     @inline(__always)
     func row(_ r: Int) -> (SIMD8<Float>, SIMD8<Float>) {
         switch r {

@@ -69,6 +69,17 @@ extension AccumulatorsF32_5x16: AccumulatorsF32RowsA {
     }
 
     @inline(__always)
+    mutating func addColumnsA(k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, rows: Int) {
+        let o1 = min(1, rows - 1), o2 = min(2, rows - 1), o3 = min(3, rows - 1), o4 = min(4, rows - 1)
+        var ap = a, bp = b
+        for _ in 0..<k {
+            add(ap[0], ap[o1], ap[o2], ap[o3], ap[o4], b: bp)
+            ap += lda
+            bp += ldb
+        }
+    }
+
+    @inline(__always)
     func row(_ r: Int) -> (SIMD8<Float>, SIMD8<Float>) {
         switch r {
         case 0: (c00, c01)
@@ -89,6 +100,8 @@ protocol AccumulatorsF32RowsA {
     /// `k` depth steps with A as plain rows (`rows` ≤ `height` of them, `lda` apart; rows past
     /// `rows` alias the last valid one) against B rows `ldb` apart.
     mutating func addRowsA(k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, rows: Int)
+    /// `addRowsA` with A given column by column (`A[i][p] = a[p·lda + i]`: a transposed matrix).
+    mutating func addColumnsA(k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, rows: Int)
     /// Row `r` (< `height`): columns 0–7 and 8–15.
     func row(_ r: Int) -> (SIMD8<Float>, SIMD8<Float>)
 }

@@ -61,4 +61,42 @@ import Testing
         scaleRowsF32(rows: tokens, columns: headWidth, x: &unscaled, stride: contextStride, factors: inverseSums)
         #expect(context == unscaled)
     }
+
+    /// The encoder block's path: scores transposed (k and q trade places, a row per key, rows
+    /// padded to whole vectors), each column's softmax numerators, then the context from Pᵀ with
+    /// its rows scaled, against the reference; and the bits of the row-major context path given
+    /// the same numerators and sums.
+    @Test(arguments: [1, 3, 7, 8, 13, 17, 18, 28, 33, 49], [1, 16, 17])
+    func transposedPathMatchesReference(tokens: Int, headWidth: Int) throws {
+        var data = TestData(seed: UInt64(tokens * 100 + headWidth) + 11)
+        let stride = headWidth + 5, contextStride = headWidth + 3, ld = (tokens + 7) / 8 * 8
+        let q = data.floats(tokens * stride, in: -2, 2), k = data.floats(tokens * stride, in: -2, 2)
+        let v = data.floats(tokens * stride, in: -2, 2)
+        let scale = 1 / Float(headWidth).squareRoot()
+        var scoresT = [Float](repeating: 0, count: tokens * ld), expectedProbs = [Float](repeating: .nan, count: tokens * tokens)
+        var inverseSums = [Float](repeating: .nan, count: tokens)
+        var context = [Float](repeating: 7, count: tokens * contextStride), expectedContext = context
+        var scratch = [Float](repeating: 0, count: attentionHeadF32ScratchSize(tokens: tokens, headWidth: headWidth))
+        attentionScoresF32(tokens: tokens, headWidth: headWidth, q: k, k: q, stride: stride, scores: &scoresT,
+                           scoresStride: ld, scratch: &scratch)
+        softmaxColumnsNumeratorsF32(rows: tokens, columns: tokens, x: &scoresT, ldx: ld, scale: scale,
+                                    inverseSums: &inverseSums)
+        attentionContextTransposedF32(tokens: tokens, headWidth: headWidth, probabilitiesT: scoresT, ld: ld, v: v,
+                                      stride: stride, context: &context, contextStride: contextStride,
+                                      rowScales: inverseSums, scratch: &scratch)
+        attentionHeadF32Reference(tokens: tokens, headWidth: headWidth, q: q, k: k, v: v, stride: stride,
+                                  scale: scale, probabilities: &expectedProbs, context: &expectedContext,
+                                  contextStride: contextStride)
+        #expect(maxAbsDifference(context, expectedContext) <= 1e-5)
+        var probabilities = [Float](repeating: 0, count: tokens * tokens)
+        for i in 0..<tokens { for j in 0..<tokens { probabilities[i * tokens + j] = scoresT[j * ld + i] * inverseSums[i] } }
+        #expect(maxAbsDifference(probabilities, expectedProbs) <= 1e-6)
+        // Pᵀ's columns read in place give the row-major path's sums and scaling, bit for bit.
+        var numerators = [Float](repeating: 0, count: tokens * tokens)
+        for i in 0..<tokens { for j in 0..<tokens { numerators[i * tokens + j] = scoresT[j * ld + i] } }
+        var rowMajor = [Float](repeating: 7, count: tokens * contextStride)
+        attentionContextF32(tokens: tokens, headWidth: headWidth, probabilities: numerators, v: v, stride: stride,
+                            context: &rowMajor, contextStride: contextStride, rowScales: inverseSums, scratch: &scratch)
+        #expect(context == rowMajor)
+    }
 }

@@ -23,6 +23,9 @@ final class EncoderBlockStep: Step {
     private let headScratch: FloatBuffer
     /// One sample's softmax inverse sums, a row per head and query.
     private let inverseSums: FloatBuffer
+    /// One sample's attention scores (then softmax numerators) per head, transposed: a row per key,
+    /// `transposedStride` (tokens rounded up to 8) apart, so the column softmax reads whole vectors.
+    private let transposedScores: FloatBuffer, transposedStride: Int
     /// The buffers behind `internalPoints`, in the same order.
     private let internalValues: [FloatBuffer]
 
@@ -60,6 +63,8 @@ final class EncoderBlockStep: Step {
         hiddenValues = buffer(mlpHidden); mlpOut = buffer(width)
         headScratch = FloatBuffer(count: attentionHeadF32ScratchSize(tokens: tokens, headWidth: headWidth))
         inverseSums = FloatBuffer(count: heads * tokens)
+        transposedStride = (tokens + 7) & ~7
+        transposedScores = FloatBuffer(count: heads * tokens * transposedStride)
         internalValues = [normA, q, k, v, probs, context, attention, residual, normB, hiddenValues, mlpOut]
     }
 
@@ -76,28 +81,32 @@ final class EncoderBlockStep: Step {
         }
         let scale = 1 / Float(headWidth).squareRoot()
         for b in 0..<batch {
-            // Every head's scores, one softmax over all of them (whole four-row groups), then
-            // every head's context.
-            let sample = b * tokens, sampleScores = probs.pointer + b * heads * tokens * tokens
+            // Per head: the scores transposed (a row per key: k and q trade places), the softmax
+            // numerators of each column (eight queries per vector, no horizontal reductions), then
+            // the context from Pᵀ, its rows divided by the softmax sums (a pass over 49×16 instead
+            // of 49×49 values per head).
+            let sample = b * tokens, scoresT = transposedScores.pointer
             for h in 0..<heads {
                 let column = qkv.pointer + sample * qkvWidth + h * headWidth
-                attentionScoresF32(tokens: tokens, headWidth: headWidth, q: column, k: column + width, stride: qkvWidth,
-                                   scores: sampleScores + h * tokens * tokens, scratch: headScratch.pointer)
-            }
-            // The context rows, not the probabilities, are divided by the softmax sums (a pass over
-            // 49×16 instead of 49×49 values per head); observed probabilities are divided too.
-            softmaxNumeratorsF32(rows: heads * tokens, columns: tokens, x: sampleScores, stride: tokens, scale: scale,
-                                 inverseSums: inverseSums.pointer)
-            for h in 0..<heads {
-                let column = qkv.pointer + sample * qkvWidth + h * headWidth
-                attentionContextF32(tokens: tokens, headWidth: headWidth, probabilities: sampleScores + h * tokens * tokens,
-                                    v: column + 2 * width, stride: qkvWidth,
-                                    context: context.pointer + sample * width + h * headWidth, contextStride: width,
-                                    rowScales: inverseSums.pointer + h * tokens, scratch: headScratch.pointer)
+                let headScores = scoresT + h * tokens * transposedStride, headSums = inverseSums.pointer + h * tokens
+                attentionScoresF32(tokens: tokens, headWidth: headWidth, q: column + width, k: column, stride: qkvWidth,
+                                   scores: headScores, scoresStride: transposedStride, scratch: headScratch.pointer)
+                softmaxColumnsNumeratorsF32(rows: tokens, columns: tokens, x: headScores, ldx: transposedStride,
+                                            scale: scale, inverseSums: headSums)
+                attentionContextTransposedF32(tokens: tokens, headWidth: headWidth, probabilitiesT: headScores,
+                                              ld: transposedStride, v: column + 2 * width, stride: qkvWidth,
+                                              context: context.pointer + sample * width + h * headWidth,
+                                              contextStride: width, rowScales: headSums, scratch: headScratch.pointer)
             }
             if observing {
-                scaleRowsF32(rows: heads * tokens, columns: tokens, x: sampleScores, stride: tokens,
-                             factors: inverseSums.pointer)
+                let sampleProbabilities = probs.pointer + b * heads * tokens * tokens
+                for h in 0..<heads {
+                    let headScores = scoresT + h * tokens * transposedStride
+                    for i in 0..<tokens {
+                        let factor = inverseSums.pointer[h * tokens + i], row = sampleProbabilities + (h * tokens + i) * tokens
+                        for j in 0..<tokens { row[j] = headScores[j * transposedStride + i] * factor }
+                    }
+                }
             }
         }
         // FP32 adds the residuals in the output projections' epilogues (same sums, so the same bits)
