@@ -40,22 +40,14 @@ struct AccumulatorsF32_6x16 {
             if rows > 4 { e.storeFullRow(c40, c41, row: row + 4, column: column, c: c + 4 * ldc, accumulate: accumulate) }
             if rows > 5 { e.storeFullRow(c50, c51, row: row + 5, column: column, c: c + 5 * ldc, accumulate: accumulate) }
         } else {
-            storeEdge(e, c: c, ldc: ldc, row: row, column: column, rows: rows, columns: columns, accumulate: accumulate)
+            e.storePartialRow(c00, c01, row: row, column: column, columns: columns, c: c, accumulate: accumulate)
+            if rows > 1 { e.storePartialRow(c10, c11, row: row + 1, column: column, columns: columns, c: c + ldc, accumulate: accumulate) }
+            if rows > 2 { e.storePartialRow(c20, c21, row: row + 2, column: column, columns: columns, c: c + 2 * ldc, accumulate: accumulate) }
+            if rows > 3 { e.storePartialRow(c30, c31, row: row + 3, column: column, columns: columns, c: c + 3 * ldc, accumulate: accumulate) }
+            if rows > 4 { e.storePartialRow(c40, c41, row: row + 4, column: column, columns: columns, c: c + 4 * ldc, accumulate: accumulate) }
+            if rows > 5 { e.storePartialRow(c50, c51, row: row + 5, column: column, columns: columns, c: c + 5 * ldc, accumulate: accumulate) }
         }
         e.activate(c: c, ldc: ldc, rows: rows, columns: columns)
-    }
-
-    /// `store` for a tile at the right edge of C (fewer than 16 valid columns), out of line so the
-    /// full-tile path keeps the accumulators in registers.
-    @inline(never)
-    func storeEdge(_ e: GEMMF32Epilogue, c: UnsafeMutablePointer<Float>, ldc: Int, row: Int, column: Int,
-                   rows: Int, columns: Int, accumulate: Bool) {
-        e.storePartialRow(c00, c01, row: row, column: column, columns: columns, c: c, accumulate: accumulate)
-        if rows > 1 { e.storePartialRow(c10, c11, row: row + 1, column: column, columns: columns, c: c + ldc, accumulate: accumulate) }
-        if rows > 2 { e.storePartialRow(c20, c21, row: row + 2, column: column, columns: columns, c: c + 2 * ldc, accumulate: accumulate) }
-        if rows > 3 { e.storePartialRow(c30, c31, row: row + 3, column: column, columns: columns, c: c + 3 * ldc, accumulate: accumulate) }
-        if rows > 4 { e.storePartialRow(c40, c41, row: row + 4, column: column, columns: columns, c: c + 4 * ldc, accumulate: accumulate) }
-        if rows > 5 { e.storePartialRow(c50, c51, row: row + 5, column: column, columns: columns, c: c + 5 * ldc, accumulate: accumulate) }
     }
 }
 

@@ -34,20 +34,13 @@ struct AccumulatorsF32_5x16 {
             if rows > 3 { e.storeFullRow(c30, c31, row: row + 3, column: column, c: c + 3 * ldc, accumulate: accumulate) }
             if rows > 4 { e.storeFullRow(c40, c41, row: row + 4, column: column, c: c + 4 * ldc, accumulate: accumulate) }
         } else {
-            storeEdge(e, c: c, ldc: ldc, row: row, column: column, rows: rows, columns: columns, accumulate: accumulate)
+            e.storePartialRow(c00, c01, row: row, column: column, columns: columns, c: c, accumulate: accumulate)
+            if rows > 1 { e.storePartialRow(c10, c11, row: row + 1, column: column, columns: columns, c: c + ldc, accumulate: accumulate) }
+            if rows > 2 { e.storePartialRow(c20, c21, row: row + 2, column: column, columns: columns, c: c + 2 * ldc, accumulate: accumulate) }
+            if rows > 3 { e.storePartialRow(c30, c31, row: row + 3, column: column, columns: columns, c: c + 3 * ldc, accumulate: accumulate) }
+            if rows > 4 { e.storePartialRow(c40, c41, row: row + 4, column: column, columns: columns, c: c + 4 * ldc, accumulate: accumulate) }
         }
         e.activate(c: c, ldc: ldc, rows: rows, columns: columns)
-    }
-
-    /// `store` for fewer than 16 valid columns, out of line.
-    @inline(never)
-    func storeEdge(_ e: GEMMF32Epilogue, c: UnsafeMutablePointer<Float>, ldc: Int, row: Int, column: Int,
-                   rows: Int, columns: Int, accumulate: Bool) {
-        e.storePartialRow(c00, c01, row: row, column: column, columns: columns, c: c, accumulate: accumulate)
-        if rows > 1 { e.storePartialRow(c10, c11, row: row + 1, column: column, columns: columns, c: c + ldc, accumulate: accumulate) }
-        if rows > 2 { e.storePartialRow(c20, c21, row: row + 2, column: column, columns: columns, c: c + 2 * ldc, accumulate: accumulate) }
-        if rows > 3 { e.storePartialRow(c30, c31, row: row + 3, column: column, columns: columns, c: c + 3 * ldc, accumulate: accumulate) }
-        if rows > 4 { e.storePartialRow(c40, c41, row: row + 4, column: column, columns: columns, c: c + 4 * ldc, accumulate: accumulate) }
     }
 }
 
