@@ -31,7 +31,7 @@ import Testing
     /// are each column's softmax, for row and column counts below, at and past one vector; rows'
     /// padding past the last whole vector of columns may be written, nothing past it, and no
     /// inverse sum past the last column.
-    @Test(arguments: awkwardSizes + [8, 49], awkwardSizes + [8, 49])
+    @Test(arguments: awkwardSizes + [8, 49], awkwardSizes + [8, 49, 196])
     func columnNumeratorsTimesInverseSumsAreEachColumnsSoftmax(rows: Int, columns: Int) {
         var data = TestData(seed: UInt64(rows * 1000 + columns) + 77)
         let padded = (columns + 7) / 8 * 8, ldx = padded + 5

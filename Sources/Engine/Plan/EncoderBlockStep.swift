@@ -23,8 +23,9 @@ final class EncoderBlockStep: Step {
     private let headScratch: FloatBuffer
     /// One sample's softmax inverse sums, a row per head and query.
     private let inverseSums: FloatBuffer
-    /// One sample's attention scores (then softmax numerators) per head, transposed: a row per key,
-    /// `transposedStride` (tokens rounded up to 8) apart, so the column softmax reads whole vectors.
+    /// One sample's attention scores (then softmax numerators), transposed: a row per key, a column
+    /// per head and query, rows `transposedStride` (heads × tokens rounded up to 8) apart, so the
+    /// column softmax reads whole vectors.
     private let transposedScores: FloatBuffer, transposedStride: Int
     /// The buffers behind `internalPoints`, in the same order.
     private let internalValues: [FloatBuffer]
@@ -63,8 +64,8 @@ final class EncoderBlockStep: Step {
         hiddenValues = buffer(mlpHidden); mlpOut = buffer(width)
         headScratch = FloatBuffer(count: attentionHeadF32ScratchSize(tokens: tokens, headWidth: headWidth))
         inverseSums = FloatBuffer(count: heads * tokens)
-        transposedStride = (tokens + 7) & ~7
-        transposedScores = FloatBuffer(count: heads * tokens * transposedStride)
+        transposedStride = (heads * tokens + 7) & ~7
+        transposedScores = FloatBuffer(count: tokens * transposedStride)
         internalValues = [normA, q, k, v, probs, context, attention, residual, normB, hiddenValues, mlpOut]
     }
 
@@ -81,31 +82,33 @@ final class EncoderBlockStep: Step {
         }
         let scale = 1 / Float(headWidth).squareRoot()
         for b in 0..<batch {
-            // Per head: the scores transposed (a row per key: k and q trade places), the softmax
-            // numerators of each column (eight queries per vector, no horizontal reductions), then
-            // the context from Pᵀ, its rows divided by the softmax sums (a pass over 49×16 instead
-            // of 49×49 values per head).
+            // Every head's scores transposed into one matrix: a row per key, a column per head and
+            // query (k and q trade places), so one column softmax takes eight queries per vector
+            // with no horizontal reductions, and the heads' ragged ends share vectors (4·49 = 196
+            // columns are 25 vectors, not 4·7). Then each head's context from its columns of Pᵀ,
+            // the rows divided by the softmax sums (a pass over 49×16 instead of 49×49 values).
             let sample = b * tokens, scoresT = transposedScores.pointer
             for h in 0..<heads {
                 let column = qkv.pointer + sample * qkvWidth + h * headWidth
-                let headScores = scoresT + h * tokens * transposedStride, headSums = inverseSums.pointer + h * tokens
                 attentionScoresF32(tokens: tokens, headWidth: headWidth, q: column + width, k: column, stride: qkvWidth,
-                                   scores: headScores, scoresStride: transposedStride, scratch: headScratch.pointer)
-                softmaxColumnsNumeratorsF32(rows: tokens, columns: tokens, x: headScores, ldx: transposedStride,
-                                            scale: scale, inverseSums: headSums)
-                attentionContextTransposedF32(tokens: tokens, headWidth: headWidth, probabilitiesT: headScores,
+                                   scores: scoresT + h * tokens, scoresStride: transposedStride,
+                                   scratch: headScratch.pointer)
+            }
+            softmaxColumnsNumeratorsF32(rows: tokens, columns: heads * tokens, x: scoresT, ldx: transposedStride,
+                                        scale: scale, inverseSums: inverseSums.pointer)
+            for h in 0..<heads {
+                let column = qkv.pointer + sample * qkvWidth + h * headWidth
+                attentionContextTransposedF32(tokens: tokens, headWidth: headWidth, probabilitiesT: scoresT + h * tokens,
                                               ld: transposedStride, v: column + 2 * width, stride: qkvWidth,
                                               context: context.pointer + sample * width + h * headWidth,
-                                              contextStride: width, rowScales: headSums, scratch: headScratch.pointer)
+                                              contextStride: width, rowScales: inverseSums.pointer + h * tokens,
+                                              scratch: headScratch.pointer)
             }
             if observing {
                 let sampleProbabilities = probs.pointer + b * heads * tokens * tokens
-                for h in 0..<heads {
-                    let headScores = scoresT + h * tokens * transposedStride
-                    for i in 0..<tokens {
-                        let factor = inverseSums.pointer[h * tokens + i], row = sampleProbabilities + (h * tokens + i) * tokens
-                        for j in 0..<tokens { row[j] = headScores[j * transposedStride + i] * factor }
-                    }
+                for q in 0..<heads * tokens {
+                    let factor = inverseSums.pointer[q], row = sampleProbabilities + q * tokens
+                    for j in 0..<tokens { row[j] = scoresT[j * transposedStride + q] * factor }
                 }
             }
         }
