@@ -64,53 +64,17 @@ public func attentionScoresF32(tokens: Int, headWidth: Int, q: UnsafePointer<Flo
     }
 }
 
-/// The last part of `attentionHeadF32`: `context = probabilities · v`, each context row i then
-/// multiplied by `rowScales[i]` when given (`softmaxNumeratorsF32`'s inverse sums, so
-/// `probabilities` may be the unnormalized numerators).
+/// The last part of `attentionHeadF32`: `context = probabilities · v`.
 public func attentionContextF32(tokens: Int, headWidth: Int, probabilities: UnsafePointer<Float>,
                                 v: UnsafePointer<Float>, stride: Int, context: UnsafeMutablePointer<Float>,
-                                contextStride: Int, rowScales: UnsafePointer<Float>? = nil,
-                                scratch: UnsafeMutablePointer<Float>) {
+                                contextStride: Int, scratch: UnsafeMutablePointer<Float>) {
     let (values, valueStride) = attentionValuesF32(tokens: tokens, headWidth: headWidth, v: v, stride: stride,
                                                    scratch: scratch)
-    guard let rowScales else {
-        gemmF32RowTiles(m: tokens, n: headWidth, k: tokens, a: probabilities, lda: tokens, b: values, ldb: valueStride,
-                        panelStride: 16, c: context, ldc: contextStride, accumulate: false, epilogue: .identity)
-        return
-    }
-    // The row scales are applied to the tiles' accumulators as they are stored (the same product
-    // and multiplication as scaling the stored rows, so the same bits); rows left to the one-row
-    // kernel are scaled after it.
-    let tiling = GEMMF32RowTiling(m: tokens), tiled = tiling.tiledRows
-    var j = 0
-    while j < headWidth {
-        let columns = min(16, headWidth - j)
-        var i = 0
-        while i < 6 * tiling.sixes {
-            attentionContextTileF32(AccumulatorsF32_6x16.self, k: tokens, a: probabilities + i * tokens, lda: tokens,
-                                    b: values + j, ldb: valueStride, c: context + i * contextStride + j,
-                                    ldc: contextStride, rows: 6, columns: columns, rowScales: rowScales + i)
-            i += 6
-        }
-        while i < tiled {
-            attentionContextTileF32(AccumulatorsF32_5x16.self, k: tokens, a: probabilities + i * tokens, lda: tokens,
-                                    b: values + j, ldb: valueStride, c: context + i * contextStride + j,
-                                    ldc: contextStride, rows: min(5, tiled - i), columns: columns,
-                                    rowScales: rowScales + i)
-            i += 5
-        }
-        j += 16
-    }
-    if tiled < tokens {
-        gemmF32SingleRows(rows: tokens - tiled, n: headWidth, k: tokens, a: probabilities + tiled * tokens, lda: tokens,
-                          b: values, ldb: valueStride, panelStride: 16, c: context + tiled * contextStride,
-                          ldc: contextStride, row: tiled, accumulate: false, epilogue: .identity)
-        scaleRowsF32(rows: tokens - tiled, columns: headWidth, x: context + tiled * contextStride, stride: contextStride,
-                     factors: rowScales + tiled)
-    }
+    gemmF32RowTiles(m: tokens, n: headWidth, k: tokens, a: probabilities, lda: tokens, b: values, ldb: valueStride,
+                    panelStride: 16, c: context, ldc: contextStride, accumulate: false, epilogue: .identity)
 }
 
-/// `attentionContextF32` with `rowScales` for probabilities stored transposed, a row per key
+/// `attentionContextF32` for unnormalized probabilities stored transposed, a row per key
 /// (`probabilitiesT[j·ld + i]` is P[i][j]), as `softmaxColumnsNumeratorsF32` leaves them:
 /// `context[i] = rowScales[i] · Σ_j P[i][j] · v_j`, each element one FMA chain over j in order.
 /// The tiles broadcast six (or five) queries' values from one row of Pᵀ per step.
@@ -128,13 +92,13 @@ public func attentionContextTransposedF32(tokens: Int, headWidth: Int, probabili
         let columns = min(16, headWidth - j)
         var i = 0
         while i < 6 * sixes {
-            attentionContextTileF32(AccumulatorsF32_6x16.self, k: tokens, a: probabilitiesT + i, lda: ld, transposedA: true,
+            attentionContextTileF32(AccumulatorsF32_6x16.self, k: tokens, a: probabilitiesT + i, lda: ld,
                                     b: values + j, ldb: valueStride, c: context + i * contextStride + j,
                                     ldc: contextStride, rows: 6, columns: columns, rowScales: rowScales + i)
             i += 6
         }
         while i < tokens {
-            attentionContextTileF32(AccumulatorsF32_5x16.self, k: tokens, a: probabilitiesT + i, lda: ld, transposedA: true,
+            attentionContextTileF32(AccumulatorsF32_5x16.self, k: tokens, a: probabilitiesT + i, lda: ld,
                                     b: values + j, ldb: valueStride, c: context + i * contextStride + j,
                                     ldc: contextStride, rows: min(5, tokens - i), columns: columns,
                                     rowScales: rowScales + i)
@@ -158,19 +122,15 @@ private func attentionValuesF32(tokens: Int, headWidth: Int, v: UnsafePointer<Fl
     return (UnsafePointer(copy), valueColumns)
 }
 
-/// One 6×16 or 5×16 tile of `probabilities · v` (A rows in place, as `gemmF32_6x16_rowsA`, or
-/// A's columns in place when `transposedA`), row r of it multiplied by `rowScales[r]` as it is stored.
+/// One 6×16 or 5×16 tile of `probabilities · v` with A's columns read in place (Pᵀ's rows), row r
+/// of it multiplied by `rowScales[r]` as it is stored.
 @inline(never)
 private func attentionContextTileF32<Tile: AccumulatorsF32RowsA>(
-    _: Tile.Type, k: Int, a: UnsafePointer<Float>, lda: Int, transposedA: Bool = false, b: UnsafePointer<Float>,
+    _: Tile.Type, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>,
     ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int, rowScales: UnsafePointer<Float>
 ) {
     var tile = Tile()
-    if transposedA {
-        tile.addColumnsA(k: k, a: a, lda: lda, b: b, ldb: ldb, rows: rows)
-    } else {
-        tile.addRowsA(k: k, a: a, lda: lda, b: b, ldb: ldb, rows: rows)
-    }
+    tile.addColumnsA(k: k, a: a, lda: lda, b: b, ldb: ldb, rows: rows)
     @inline(__always) func store(_ r: Int) {
         let (lo, hi) = tile.row(r)
         let scale = SIMD8<Float>(repeating: rowScales[r]), row = c + r * ldc
