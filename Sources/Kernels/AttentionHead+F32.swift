@@ -131,8 +131,7 @@ private func attentionContextTileF32<Tile: AccumulatorsF32RowsA>(
 ) {
     var tile = Tile()
     tile.addColumnsA(k: k, a: a, lda: lda, b: b, ldb: ldb, rows: rows)
-    @inline(__always) func store(_ r: Int) {
-        let (lo, hi) = tile.row(r)
+    tile.forEachRow(rows) { r, lo, hi in
         let scale = SIMD8<Float>(repeating: rowScales[r]), row = c + r * ldc
         if columns == 16 {
             storeF32x8(lo * scale, row)
@@ -142,12 +141,6 @@ private func attentionContextTileF32<Tile: AccumulatorsF32RowsA>(
             storeF32x8(hi * scale, row + 8, count: columns - 8)
         }
     }
-    store(0)
-    if rows > 1 { store(1) }
-    if rows > 2 { store(2) }
-    if rows > 3 { store(3) }
-    if rows > 4 { store(4) }
-    if Tile.height > 5 && rows > 5 { store(5) }
 }
 
 /// `scores[i·scoresStride] = q_i · key` for every query row i.

@@ -8,9 +8,8 @@
 public func gemmF32_6x16_rowsA(k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int = 16,
                                c: UnsafeMutablePointer<Float>, ldc: Int, row: Int, column: Int,
                                rows: Int, columns: Int, accumulate: Bool, epilogue: GEMMF32Epilogue) {
-    var tile = AccumulatorsF32_6x16()
-    tile.addRowsA(k: k, a: a, lda: lda, b: b, ldb: ldb, rows: rows)
-    tile.store(epilogue, c: c, ldc: ldc, row: row, column: column, rows: rows, columns: columns, accumulate: accumulate)
+    gemmF32RowsATile(AccumulatorsF32_6x16.self, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, row: row,
+                     column: column, rows: rows, columns: columns, accumulate: accumulate, epilogue: epilogue)
 }
 
 /// One row of C against up to four 16-column B panels (`panelStride` apart; rows `ldb` apart

@@ -26,29 +26,6 @@ struct AccumulatorsF32_6x16 {
         s = SIMD8<Float>(repeating: a5)
         c50.addProduct(s, b0); c51.addProduct(s, b1)
     }
-
-    /// Writes the first `rows × columns` of the tile through `epilogue`; `row`/`column` locate the
-    /// tile in C (for bias).
-    @inline(__always)
-    func store(_ e: GEMMF32Epilogue, c: UnsafeMutablePointer<Float>, ldc: Int, row: Int, column: Int,
-               rows: Int, columns: Int, accumulate: Bool) {
-        if columns == 16 {
-            e.storeFullRow(c00, c01, row: row, column: column, c: c, accumulate: accumulate)
-            if rows > 1 { e.storeFullRow(c10, c11, row: row + 1, column: column, c: c + ldc, accumulate: accumulate) }
-            if rows > 2 { e.storeFullRow(c20, c21, row: row + 2, column: column, c: c + 2 * ldc, accumulate: accumulate) }
-            if rows > 3 { e.storeFullRow(c30, c31, row: row + 3, column: column, c: c + 3 * ldc, accumulate: accumulate) }
-            if rows > 4 { e.storeFullRow(c40, c41, row: row + 4, column: column, c: c + 4 * ldc, accumulate: accumulate) }
-            if rows > 5 { e.storeFullRow(c50, c51, row: row + 5, column: column, c: c + 5 * ldc, accumulate: accumulate) }
-        } else {
-            e.storePartialRow(c00, c01, row: row, column: column, columns: columns, c: c, accumulate: accumulate)
-            if rows > 1 { e.storePartialRow(c10, c11, row: row + 1, column: column, columns: columns, c: c + ldc, accumulate: accumulate) }
-            if rows > 2 { e.storePartialRow(c20, c21, row: row + 2, column: column, columns: columns, c: c + 2 * ldc, accumulate: accumulate) }
-            if rows > 3 { e.storePartialRow(c30, c31, row: row + 3, column: column, columns: columns, c: c + 3 * ldc, accumulate: accumulate) }
-            if rows > 4 { e.storePartialRow(c40, c41, row: row + 4, column: column, columns: columns, c: c + 4 * ldc, accumulate: accumulate) }
-            if rows > 5 { e.storePartialRow(c50, c51, row: row + 5, column: column, columns: columns, c: c + 5 * ldc, accumulate: accumulate) }
-        }
-        e.activate(c: c, ldc: ldc, rows: rows, columns: columns)
-    }
 }
 
 extension AccumulatorsF32_6x16: AccumulatorsF32RowsA {

@@ -22,26 +22,6 @@ struct AccumulatorsF32_5x16 {
         s = SIMD8<Float>(repeating: a4)
         c40.addProduct(s, b0); c41.addProduct(s, b1)
     }
-
-    /// Writes the first `rows × columns` of the tile through `epilogue` (as `AccumulatorsF32_6x16.store`).
-    @inline(__always)
-    func store(_ e: GEMMF32Epilogue, c: UnsafeMutablePointer<Float>, ldc: Int, row: Int, column: Int,
-               rows: Int, columns: Int, accumulate: Bool) {
-        if columns == 16 {
-            e.storeFullRow(c00, c01, row: row, column: column, c: c, accumulate: accumulate)
-            if rows > 1 { e.storeFullRow(c10, c11, row: row + 1, column: column, c: c + ldc, accumulate: accumulate) }
-            if rows > 2 { e.storeFullRow(c20, c21, row: row + 2, column: column, c: c + 2 * ldc, accumulate: accumulate) }
-            if rows > 3 { e.storeFullRow(c30, c31, row: row + 3, column: column, c: c + 3 * ldc, accumulate: accumulate) }
-            if rows > 4 { e.storeFullRow(c40, c41, row: row + 4, column: column, c: c + 4 * ldc, accumulate: accumulate) }
-        } else {
-            e.storePartialRow(c00, c01, row: row, column: column, columns: columns, c: c, accumulate: accumulate)
-            if rows > 1 { e.storePartialRow(c10, c11, row: row + 1, column: column, columns: columns, c: c + ldc, accumulate: accumulate) }
-            if rows > 2 { e.storePartialRow(c20, c21, row: row + 2, column: column, columns: columns, c: c + 2 * ldc, accumulate: accumulate) }
-            if rows > 3 { e.storePartialRow(c30, c31, row: row + 3, column: column, columns: columns, c: c + 3 * ldc, accumulate: accumulate) }
-            if rows > 4 { e.storePartialRow(c40, c41, row: row + 4, column: column, columns: columns, c: c + 4 * ldc, accumulate: accumulate) }
-        }
-        e.activate(c: c, ldc: ldc, rows: rows, columns: columns)
-    }
 }
 
 extension AccumulatorsF32_5x16: AccumulatorsF32RowsA {
@@ -84,27 +64,11 @@ extension AccumulatorsF32_5x16: AccumulatorsF32RowsA {
     }
 }
 
-/// An FP32 accumulator tile of 16 columns that A rows in place feed (`addRowsA`), for kernels
-/// written once over the 6- and 5-row tiles.
-protocol AccumulatorsF32RowsA {
-    init()
-    /// Rows of the tile.
-    static var height: Int { get }
-    /// `k` depth steps with A as plain rows (`rows` ≤ `height` of them, `lda` apart; rows past
-    /// `rows` alias the last valid one) against B rows `ldb` apart.
-    mutating func addRowsA(k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, rows: Int)
-    /// `addRowsA` with A given column by column (`A[i][p] = a[p·lda + i]`: a transposed matrix).
-    mutating func addColumnsA(k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, rows: Int)
-    /// Row `r` (< `height`): columns 0–7 and 8–15.
-    func row(_ r: Int) -> (SIMD8<Float>, SIMD8<Float>)
-}
-
 /// The 5×16 counterpart of `gemmF32_6x16_rowsA` (`rows` ≤ 5), for the last rows of a product.
 @inline(never)
 public func gemmF32_5x16_rowsA(k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int = 16,
                                c: UnsafeMutablePointer<Float>, ldc: Int, row: Int, column: Int,
                                rows: Int, columns: Int, accumulate: Bool, epilogue: GEMMF32Epilogue) {
-    var tile = AccumulatorsF32_5x16()
-    tile.addRowsA(k: k, a: a, lda: lda, b: b, ldb: ldb, rows: rows)
-    tile.store(epilogue, c: c, ldc: ldc, row: row, column: column, rows: rows, columns: columns, accumulate: accumulate)
+    gemmF32RowsATile(AccumulatorsF32_5x16.self, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, row: row,
+                     column: column, rows: rows, columns: columns, accumulate: accumulate, epilogue: epilogue)
 }
