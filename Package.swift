@@ -26,11 +26,15 @@ let avx512VNNIFlags: [SwiftSetting] = []
 /// stay resident: ~1.2 MB). Crash backtraces then name fewer functions. libstdc++ is linked
 /// statically: `packaging/static-libstdc++/libstdc++.so` is a GNU ld script naming `libstdc++.a`,
 /// found through this -L before the shared library, so the daemon maps only the C++ code it uses
-/// instead of libstdc++.so.6 (~1 MB resident less).
+/// instead of libstdc++.so.6 (~1 MB resident less). `packaging/hot-text.ld` puts the code the daemon
+/// runs at start and while serving at the front of `.text` (builds with `-Xfrontend -function-sections`,
+/// as `packaging/build-deb` does; `scripts/order-hot-text` regenerates it and sets INFERD_LINK_MAP).
 #if os(Linux)
 let daemonLinkFlags: [LinkerSetting] = [
     .unsafeFlags(["-use-ld=bfd", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic",
-                  "-L\(Context.packageDirectory)/packaging/static-libstdc++"]),
+                  "-L\(Context.packageDirectory)/packaging/static-libstdc++",
+                  "-Xlinker", "-T", "-Xlinker", "\(Context.packageDirectory)/packaging/hot-text.ld"]
+                 + (Context.environment["INFERD_LINK_MAP"].map { ["-Xlinker", "-Map=\($0)"] } ?? [])),
 ]
 #else
 let daemonLinkFlags: [LinkerSetting] = []

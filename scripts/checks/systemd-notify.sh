@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 binary=.build/release/inferd
-[ -x "$binary" ] || binary=.build-static/release/inferd
+[ -x "$binary" ] || binary=.build-package/release/inferd
 [ -x "$binary" ] || { swift build -c release --product inferd >/dev/null; binary=.build/release/inferd; }
 models=models
 [ -d "$models" ] || { models=$(mktemp -d); trap 'rmdir "$models"' EXIT; echo "note: no models/ directory; serving none"; }

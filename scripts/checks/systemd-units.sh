@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 limit=1.0
 binary=.build/release/inferd
-[ -x "$binary" ] || binary=.build-static/release/inferd
+[ -x "$binary" ] || binary=.build-package/release/inferd
 [ -x "$binary" ] || { swift build -c release --product inferd >/dev/null; binary=.build/release/inferd; }
 
 # A throwaway root: the host's stock units (targets the units order against), ours in /etc,
