@@ -23,6 +23,14 @@ expect "first query through /run/inferd.sock (GET /v2/health/live)" 200 "$(statu
 expect "inferd.service after the first query" active "$(inside systemctl is-active inferd.service || true)"
 expect "inferd.service runs as" inferd "$(inside ps -o user= -p "$(main_pid)")"
 
+# 1b. Idle RSS (issue 5: at most 20 MB) of the daemon as installed, every shipped model loaded
+# (READY=1 came before the query above was answered).
+sleep 1
+rss_kib=$(inside awk '/^VmRSS:/ {print $2}' "/proc/$(main_pid)/status")
+[ "${rss_kib:-0}" -gt 0 ] && [ "$((rss_kib * 1024))" -le 20000000 ] ||
+    fail "idle RSS of inferd is ${rss_kib:-?} KiB; expected at most 20 MB (packaging/hot-text.ld stale or not applied?)"
+echo "ok: idle RSS of inferd with the shipped models: $rss_kib KiB (at most 20 MB = 19,531 KiB)"
+
 # 2. STATUS= reaches systemctl status.
 status_text=$(unit_property inferd.service StatusText)
 [ -n "$status_text" ] || fail "inferd.service has no StatusText"
