@@ -74,6 +74,15 @@ def map_sections(path):
     return sorted(s for s in sections if s[1] > 0)
 
 
+def output_section_end(path, name):
+    """Where output section `name` ends, from a GNU ld map file."""
+    for line in open(path, errors="replace"):
+        m = re.match(rf"^{re.escape(name)}\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)", line)
+        if m:
+            return int(m.group(1), 16) + int(m.group(2), 16)
+    return 0
+
+
 def instruction_faults(perf_data, binary):
     """ELF addresses of the instruction fetches in `binary`'s text that page-faulted, from
     `perf record -e exceptions:page_fault_user`."""
@@ -129,13 +138,11 @@ if __name__ == "__main__":
     command = sys.argv[1]
     if command == "seed":  # seed CALLGRIND_OUT SCRIPT
         write_script([".text." + n for n in callgrind_functions(sys.argv[2])], sys.argv[3])
-    elif command == "round":  # round SCRIPT PERF_DATA UNSTRIPPED_BINARY STRIPPED_NAME MAP -> adds entries, prints counts
-        script, perf_data, binary, stripped, map_file = sys.argv[2:7]
+    elif command == "round":  # round SCRIPT PERF_DATA BINARY MAP -> adds entries, prints counts
+        script, perf_data, binary, map_file = sys.argv[2:6]
         entries = read_entries(script)
-        sections = map_sections(map_file)
-        heads = subprocess.run(["readelf", "-SW", binary], capture_output=True, text=True, check=True).stdout
-        hot_end = int(re.search(r"\]\s+\.text\s+PROGBITS\s+([0-9a-f]+)", heads).group(1), 16)
-        found, left = new_entries(instruction_faults(perf_data, stripped), sections, hot_end, set(entries))
+        found, left = new_entries(instruction_faults(perf_data, binary), map_sections(map_file),
+                                  output_section_end(map_file, ".text.hot"), set(entries))
         write_script(found + entries, script)
         print(f"{len(found)} new entries, {left} faults left in code that cannot move")
     else:
