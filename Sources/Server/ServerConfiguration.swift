@@ -9,7 +9,7 @@ import Darwin
 /// Everything the daemon needs to know to serve. Every knob has a default documented here, in
 /// `inferd --help` and in the README; a config file and then flags override the defaults.
 public struct ServerConfiguration: Sendable, Equatable {
-    /// Path of the Unix socket to bind when no socket is inherited. Default `/run/inferd/inferd.sock`.
+    /// Path of the Unix socket to bind when no socket is inherited. Default `/run/inferd.sock`.
     public var socketPath: String
     /// Directory whose `*.inferd` weight files are served. Default `/var/lib/inferd/models`.
     public var modelsDirectory: String
@@ -51,7 +51,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var trustedKeyFiles: [String]
 
     public init(
-        socketPath: String = "/run/inferd/inferd.sock",
+        socketPath: String = "/run/inferd.sock",
         modelsDirectory: String = "/var/lib/inferd/models",
         workers: Int = ServerConfiguration.onlineCores,
         maxBatch: Int = 1,

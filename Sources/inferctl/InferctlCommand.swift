@@ -17,13 +17,13 @@ struct InferctlCommand: ParsableCommand {
 
 /// The socket option every subcommand shares.
 struct SocketOptions: ParsableArguments {
-    @Option(help: "inferd's Unix socket. (default: $INFERD_SOCKET or /run/inferd/inferd.sock)")
+    @Option(help: "inferd's Unix socket. (default: $INFERD_SOCKET or /run/inferd.sock)")
     var socket: String?
 
     var path: String {
         if let socket { return socket }
         if let value = getenv("INFERD_SOCKET") { return String(cString: value) }
-        return "/run/inferd/inferd.sock"
+        return "/run/inferd.sock"
     }
 
     func client() -> InferenceClient { InferenceClient(socketPath: path) }

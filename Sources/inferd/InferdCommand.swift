@@ -15,7 +15,7 @@ struct InferdCommand: ParsableCommand {
             Under systemd: Type=notify, watchdog, socket activation (LISTEN_FDS), journald logging.
             """)
 
-    @Option(help: "Unix socket path to bind when not socket-activated. (default: /run/inferd/inferd.sock)")
+    @Option(help: "Unix socket path to bind when not socket-activated. (default: /run/inferd.sock)")
     var socket: String?
     @Option(help: "Directory whose *.inferd weight files are served. (default: /var/lib/inferd/models)")
     var models: String?

@@ -22,6 +22,9 @@ served_models() { # name:version:state:file lines from POST /v2/repository/index
 expect "first query through /run/inferd.sock (GET /v2/health/live)" 200 "$(status_of GET /v2/health/live)"
 expect "inferd.service after the first query" active "$(inside systemctl is-active inferd.service || true)"
 expect "inferd.service runs as" inferd "$(inside ps -o user= -p "$(main_pid)")"
+# inferctl's default socket is the one the package's socket unit listens on: no --socket needed.
+expect "inferctl models without --socket lists cnn" cnn \
+    "$(inside inferctl models 2>&1 | grep -o '^ *cnn\b' | tr -d ' ' | head -1 || true)"
 
 # 1b. Idle RSS (issue 5: at most 20 MB) of the daemon as installed, every shipped model loaded
 # (READY=1 came before the query above was answered).
