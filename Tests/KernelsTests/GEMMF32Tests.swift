@@ -171,6 +171,26 @@ import Testing
         #expect(Array(tiled[0..<m * n]) == mixed)
     }
 
+    /// Both operands packed, with depths past one 256-deep block (the second block adds to what the
+    /// first stored) and with the caller's accumulation into C.
+    @Test(arguments: [1, 7, 17], [3, 33])
+    func packedGEMMOverSeveralDepthBlocksMatchesReference(m: Int, n: Int) {
+        var data = TestData(seed: UInt64(m * 100 + n) + 700)
+        for k in [257, 300] {
+            let a = data.floats(m * k), b = data.floats(k * n), start = data.floats(m * n)
+            var packedA = [Float](repeating: .nan, count: gemmF32PackedASize(m: m, k: k))
+            var packedB = [Float](repeating: .nan, count: gemmF32PackedBSize(k: k, n: n))
+            packAF32(m: m, k: k, a: a, rowStride: k, columnStride: 1, into: &packedA)
+            packBF32(k: k, n: n, b: b, rowStride: n, columnStride: 1, into: &packedB)
+            for accumulate in [false, true] {
+                var expected = start, actual = start
+                gemmF32Reference(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &expected, ldc: n, accumulate: accumulate)
+                gemmF32Packed(m: m, n: n, k: k, packedA: packedA, packedB: packedB, c: &actual, ldc: n, accumulate: accumulate)
+                #expect(maxAbsDifference(actual, expected) <= Self.tolerance(k: k), "k \(k) accumulate \(accumulate)")
+            }
+        }
+    }
+
     @Test func depthBeyondOneCacheBlockAccumulatesAcrossBlocks() {
         var data = TestData(seed: 11)
         let (m, n, k) = (7, 17, 600)
