@@ -65,6 +65,32 @@ import Testing
         #expect(actual == transposed(expectedT, rows: pixels, columns: outChannels))
     }
 
+    /// The int16-pairs dense path: activations quantized and centered as Int16
+    /// (`quantizeCenteredS16`), packed a row at a time over a left operand that held other values,
+    /// including odd depths whose last pair has one value.
+    @Test(arguments: [1, 3, 7, 17, 33], [1, 7])
+    func centeredRowsPackedOneByOneEqualReference(depth: Int, rows: Int) {
+        var g = TestData(seed: UInt64(depth * 10 + rows) + 200)
+        let n = 17, inverseScale: Float = 110, zeroPoint: Int32 = 131
+        let x = g.floats(rows * depth, in: -1.3, 1.3)
+        let w = [Int8].random(count: n * depth, using: &g)
+        var centered = [Int16](repeating: 0, count: rows * depth), bytes = [UInt8](repeating: 0, count: rows * depth)
+        quantizeCenteredS16(count: x.count, x: x, inverseScale: inverseScale, zeroPoint: zeroPoint, y: &centered)
+        quantizeU8Reference(count: x.count, x: x, inverseScale: inverseScale, zeroPoint: zeroPoint, y: &bytes)
+        let left = PackedLeftS8(rows: rows, depth: depth)
+        left.pack([UInt8].random(count: rows * depth, using: &g), ld: depth, zeroPoint: 3)
+        centered.withUnsafeBufferPointer { c in
+            for i in 0..<rows { left.packRow(i, centered: c.baseAddress! + i * depth) }
+        }
+        let right = PackedRightS8(depth: depth, columns: n)
+        right.pack(transposed: w, ld: depth)
+        var actual = [Int32](repeating: -1, count: rows * n), expected = actual
+        gemmS8(left: left, right: right, c: &actual, ldc: n)
+        gemmS8Reference(m: rows, n: n, k: depth, a: bytes, lda: depth, aZeroPoint: zeroPoint,
+                        b: transposed(w, rows: n, columns: depth), ldb: n, c: &expected, ldc: n)
+        #expect(actual == expected)
+    }
+
     /// Dense layers pack their `[out, in]` weights transposed as the right operand.
     @Test func transposedWeightPackingMatchesRowMajorPacking() {
         var g = TestData(seed: 99)
