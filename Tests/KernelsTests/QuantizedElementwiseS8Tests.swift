@@ -29,6 +29,24 @@ import Testing
         }
     }
 
+    /// Every code through the table against the exact function on its dequantized value, requantized
+    /// in Double: within one step (the vectorized activations' stated errors, ≤ 3e-7·max(1, |x|),
+    /// are far below a step of 1/255, so only values near a rounding boundary may land one code over).
+    @Test(arguments: [(ActivationF32.sigmoid, Float(1) / 255, Int32(0)), (.tanh, 2 / 255, 128), (.gelu, 7 / 255, 10)])
+    func everyCodeIsWithinOneStepOfTheExactActivation(activation: ActivationF32, outputScale: Float, outputZeroPoint: Int32) {
+        let inputScale: Float = 0.05, inputZeroPoint: Int32 = 120
+        let table = ActivationTableU8(activation: activation, inputScale: inputScale, inputZeroPoint: inputZeroPoint,
+                                      outputScale: outputScale, outputZeroPoint: outputZeroPoint)
+        let codes = (0...255).map(UInt8.init)
+        var y = [UInt8](repeating: 0, count: 256)
+        applyActivationU8(count: 256, x: codes, table: table, y: &y)
+        for q in codes {
+            let exact = activationF32Reference(activation, Float(Int32(q) - inputZeroPoint) * inputScale)
+            let code = min(max((Double(exact) / Double(outputScale) + Double(outputZeroPoint)).rounded(), 0), 255)
+            #expect(abs(Double(y[Int(q)]) - code) <= 1, "\(activation) code \(q)")
+        }
+    }
+
     @Test func reluTableIsTheClampAtTheZeroPoint() {
         let table = ActivationTableU8(activation: .relu, inputScale: 0.1, inputZeroPoint: 77, outputScale: 0.1,
                                       outputZeroPoint: 77)
