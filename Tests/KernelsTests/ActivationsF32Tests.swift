@@ -70,6 +70,29 @@ import Testing
         for i in 0..<count { #expect(abs(buffer[i] - activationF32Reference(.tanh, input[i])) <= 3e-7) }
     }
 
+    /// The per-tile form a GEMM epilogue uses: every row within each function's stated error, and
+    /// the floats between rows (`stride` past `columns`) untouched.
+    @Test(arguments: [1, 3, 7], [1, 3, 17, 33])
+    func rowsAtAStrideAreWithinTheStatedErrorsAndGapsAreUntouched(rows: Int, columns: Int) {
+        var data = TestData(seed: UInt64(rows * 100 + columns) + 40)
+        let stride = columns + 3
+        let input = data.floats(rows * stride, in: -8, 8)
+        let bounds: [(ActivationF32, (Float) -> Float)] = [
+            (.sigmoid, { _ in 1.5e-7 }), (.tanh, { _ in 2.5e-7 }), (.gelu, { 3e-7 * max(1, abs($0)) }), (.relu, { _ in 0 }),
+        ]
+        for (activation, bound) in bounds {
+            var x = input
+            activation.apply(rows: rows, columns: columns, x: &x, stride: stride)
+            for r in 0..<rows {
+                for c in 0..<columns {
+                    let v = input[r * stride + c]
+                    #expect(abs(x[r * stride + c] - activationF32Reference(activation, v)) <= bound(v), "\(activation) at \(v)")
+                }
+                #expect(x[r * stride + columns ..< (r + 1) * stride] == input[r * stride + columns ..< (r + 1) * stride])
+            }
+        }
+    }
+
     @Test func nonFiniteInputsSaturateOrPropagateWithoutTrapping() {
         var values: [Float] = [.nan, .infinity, -.infinity, .greatestFiniteMagnitude, -.greatestFiniteMagnitude]
         var sig = values
