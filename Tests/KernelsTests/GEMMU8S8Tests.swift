@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Kernels
 import Testing
 
@@ -34,7 +39,8 @@ import Testing
         #expect(actual == expected, "m \(m) n \(n) k \(k) zero point \(zeroPoint)")
     }
 
-    @Test(arguments: shapes.indices)
+    /// Elsewhere `gemmU8S8` is `gemmU8S8Reference`, which `packedReferenceEqualsUnpackedReference` checks.
+    @Test(.enabled(if: Int8GEMMKernels.avx512VNNIIsSupported, "needs AVX512_VNNI"), arguments: shapes.indices)
     func equalsReference(shapeIndex: Int) {
         let (m, n, k) = Self.shapes[shapeIndex]
         check(m: m, n: n, k: k, seed: UInt64(shapeIndex + 1), portable: false)
@@ -46,7 +52,8 @@ import Testing
         check(m: m, n: n, k: k, seed: UInt64(shapeIndex + 100), portable: true)
     }
 
-    @Test func extremeOperandsStayExact() {
+    @Test(.enabled(if: Int8GEMMKernels.avx512VNNIIsSupported, "needs AVX512_VNNI"))
+    func extremeOperandsStayExact() {
         let m = 7, n = 17, k = 1025, lda = (k + 3) / 4 * 4
         let a = [UInt8](repeating: 255, count: m * lda)
         let weights = [Int8](repeating: -127, count: n * k)
@@ -58,9 +65,11 @@ import Testing
         }
     }
 
-    @Test func selectionFollowsTheCPU() {
-        if !Int8GEMMKernels.avx512VNNIIsSupported { #expect(Int8GEMMKernels.selected == .int16Pairs) }
-        #expect(Int8GEMMKernels(rawValue: Int8GEMMKernels.selected.rawValue) == Int8GEMMKernels.selected)
+    /// AVX512_VNNI wherever the CPU has it, unless `INFERD_INT8_KERNELS=int16-pairs` asks for the AVX2 family.
+    @Test func selectionFollowsTheCPUAndTheEnvironment() {
+        let forced = getenv("INFERD_INT8_KERNELS").map { String(cString: $0) } == Int8GEMMKernels.int16Pairs.rawValue
+        let expected: Int8GEMMKernels = Int8GEMMKernels.avx512VNNIIsSupported && !forced ? .avx512VNNI : .int16Pairs
+        #expect(Int8GEMMKernels.selected == expected)
     }
 }
 
