@@ -8,13 +8,31 @@ import Testing
         try Model(architecture: .cnn(), weights: GoldenFixture("cnn").weightSet(), maxBatch: maxBatch)
     }
 
-    @Test func wrongInputSizeIsATypedErrorNamingBothCounts() throws {
-        let model = try Self.cnn()
-        #expect(throws: EngineError.elementCountMismatch(buffer: "input for batch 1 of [1, 28, 28]", expected: 784, actual: 783)) {
-            _ = try model.run([Float](repeating: 0, count: 783))
+    /// A golden model in FP32, or int8 with its activations calibrated on the 8 golden inputs.
+    static func model(_ name: String, _ precision: Precision, maxBatch: Int, threads: Int = 1) throws -> Model {
+        let golden = try GoldenFixture(name)
+        var weights = try golden.weightSet()
+        if precision == .int8 {
+            weights = try weights.quantized(for: golden.architecture, calibrationSamples: golden.floats("input.f32"),
+                                            sampleCount: golden.sampleCount)
+        }
+        return try Model(architecture: golden.architecture, weights: weights, maxBatch: maxBatch, threads: threads)
+    }
+
+    @Test(arguments: GoldenModelTests.models, [Precision.fp32, .int8])
+    func inputOneFloatShortOrLongIsATypedErrorNamingBothCounts(model name: String, precision: Precision) throws {
+        let model = try Self.model(name, precision, maxBatch: 3)
+        let shape = try Array(GoldenFixture(name).manifest.input.shape.dropFirst())
+        let size = shape.reduce(1, *)
+        for batch in [1, 3] {
+            for count in [batch * size - 1, batch * size + 1] {
+                let expected = EngineError.elementCountMismatch(buffer: "input for batch \(batch) of \(shape)",
+                                                                expected: batch * size, actual: count)
+                #expect(throws: expected) { _ = try model.run([Float](repeating: 0, count: count), batch: batch) }
+            }
         }
         let message = "\(EngineError.elementCountMismatch(buffer: "input", expected: 784, actual: 783))"
-        #expect(message.contains("784") && message.contains("783"))
+        #expect(message == "input holds 783 floats, expected 784")
     }
 
     @Test func batchAboveMaxBatchIsATypedError() throws {
