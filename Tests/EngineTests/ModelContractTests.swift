@@ -49,7 +49,7 @@ import Testing
         let model = try Self.cnn()
         let input = [Float](repeating: 0.5, count: 784)
         var output = [Float](repeating: 0, count: 9)
-        #expect(throws: EngineError.self) {
+        #expect(throws: EngineError.elementCountMismatch(buffer: "output for batch 1 of [10]", expected: 10, actual: 9)) {
             try input.withUnsafeBufferPointer { x in
                 try output.withUnsafeMutableBufferPointer { y in try model.run(input: x, batch: 1, output: y) }
             }
