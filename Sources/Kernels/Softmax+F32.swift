@@ -1,5 +1,5 @@
-/// Row-wise softmax of `scale·x` over `columns` floats per row, in place; rows are `stride` apart.
-/// Subtracts the row maximum first, so large inputs do not overflow.
+/// Row-wise softmax of `scale·x` (`scale` > 0) over `columns` floats per row, in place; rows are
+/// `stride` apart. Subtracts the row maximum first, so large inputs do not overflow.
 public func softmaxF32(rows: Int, columns: Int, x: UnsafeMutablePointer<Float>, stride: Int, scale: Float = 1) {
     guard columns > 0 else { return }
     let shape = SoftmaxRowShape(columns: columns, scale: scale)
@@ -47,22 +47,22 @@ struct SoftmaxRowShape {
         overlapping ? loadF32x8(row + columns - 8) : loadF32x8(row + full, count: tail, fill: -.infinity)
     }
 
-    /// `−max·scale·log2(e)` from the lane-wise maximum.
+    /// The row maximum in every lane, from the lane-wise maximum.
     @inline(always)
-    func shift(_ maxV: SIMD8<Float>) -> SIMD8<Float> { SIMD8(repeating: -horizontalMax(maxV) * scale[0]) }
+    func broadcastMaximum(_ maxV: SIMD8<Float>) -> SIMD8<Float> { SIMD8(repeating: horizontalMax(maxV)) }
 
-    /// e^(x·scale − max·scale) = 2^((x − max)·scale·log2(e)); the power is never above 0 by more than a rounding.
+    /// e^((x − max)·scale) = 2^((x − max)·scale·log2(e)). The difference is taken first, so the
+    /// power is never above 0: the fused x·scale − max·scale rounds max·scale, an error that grows
+    /// with max (at max 1e10 it reached +512 and 2^w wrapped, giving probabilities outside [0, 1]).
     @inline(always)
-    func exponential(_ x: SIMD8<Float>, _ shift: SIMD8<Float>) -> SIMD8<Float> {
-        var w = shift
-        w.addProduct(x, scale)
-        return exp2AtMost127F32x8(w)
+    func exponential(_ x: SIMD8<Float>, _ maximum: SIMD8<Float>) -> SIMD8<Float> {
+        exp2AtMost127F32x8((x - maximum) * scale)
     }
 
     /// The exponentials of the ragged end, and the lanes of them the sum counts.
     @inline(always)
-    func lastExponentials(_ last: SIMD8<Float>, _ shift: SIMD8<Float>) -> (stored: SIMD8<Float>, counted: SIMD8<Float>) {
-        let e = exponential(last, shift)
+    func lastExponentials(_ last: SIMD8<Float>, _ maximum: SIMD8<Float>) -> (stored: SIMD8<Float>, counted: SIMD8<Float>) {
+        let e = exponential(last, maximum)
         if overlapping { return (e, e.replacing(with: 0, where: .!fresh)) }
         let masked = e.replacing(with: 0, where: SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7) .>= Float(tail))
         return (masked, masked)
@@ -85,18 +85,18 @@ private func softmaxRowF32(_ row: UnsafeMutablePointer<Float>, _ s: SoftmaxRowSh
     var maxV = s.tail > 0 ? last : SIMD8<Float>(repeating: -.infinity)
     var i = 0
     while i < s.full { maxV = maxF32x8(maxV, loadF32x8(row + i)); i &+= 8 }
-    let shift = s.shift(maxV)
+    let maximum = s.broadcastMaximum(maxV)
     var sumV = SIMD8<Float>()
     i = 0
     while i < s.full {
-        let e = s.exponential(loadF32x8(row + i), shift)
+        let e = s.exponential(loadF32x8(row + i), maximum)
         storeF32x8(e, row + i)
         sumV += e
         i &+= 8
     }
     var lastExp = SIMD8<Float>()
     if s.tail > 0 {
-        let (stored, counted) = s.lastExponentials(last, shift)
+        let (stored, counted) = s.lastExponentials(last, maximum)
         lastExp = stored
         sumV += counted
     }
@@ -120,7 +120,8 @@ private func softmaxFourRowsF32(_ r0: UnsafeMutablePointer<Float>, _ r1: UnsafeM
         m2 = maxF32x8(m2, loadF32x8(r2 + i)); m3 = maxF32x8(m3, loadF32x8(r3 + i))
         i &+= 8
     }
-    let h0 = s.shift(m0), h1 = s.shift(m1), h2 = s.shift(m2), h3 = s.shift(m3)
+    let h0 = s.broadcastMaximum(m0), h1 = s.broadcastMaximum(m1)
+    let h2 = s.broadcastMaximum(m2), h3 = s.broadcastMaximum(m3)
     var s0 = SIMD8<Float>(), s1 = SIMD8<Float>(), s2 = SIMD8<Float>(), s3 = SIMD8<Float>()
     i = 0
     while i < s.full {

@@ -35,15 +35,14 @@ private func softmaxColumnsGroupF32(rows: Int, x: UnsafeMutablePointer<Float>, l
         j &+= 2
     }
     if j < rows { maxEven = maxF32x8(maxEven, loadF32x8(p)) }
-    let shift = -maxF32x8(maxEven, maxOdd) * scale
+    // The difference before the scale, as in `softmaxF32`: the power is then never above 0.
+    let maxV = maxF32x8(maxEven, maxOdd)
     var sumEven = SIMD8<Float>(), sumOdd = SIMD8<Float>()
     p = x
     j = 0
     while j + 2 <= rows {
-        var w0 = shift, w1 = shift
-        w0.addProduct(loadF32x8(p), scale)
-        w1.addProduct(loadF32x8(p + ldx), scale)
-        let e0 = exp2AtMost127F32x8(w0), e1 = exp2AtMost127F32x8(w1)
+        let e0 = exp2AtMost127F32x8((loadF32x8(p) - maxV) * scale)
+        let e1 = exp2AtMost127F32x8((loadF32x8(p + ldx) - maxV) * scale)
         storeF32x8(e0, p)
         storeF32x8(e1, p + ldx)
         sumEven += e0
@@ -52,9 +51,7 @@ private func softmaxColumnsGroupF32(rows: Int, x: UnsafeMutablePointer<Float>, l
         j &+= 2
     }
     if j < rows {
-        var w = shift
-        w.addProduct(loadF32x8(p), scale)
-        let e = exp2AtMost127F32x8(w)
+        let e = exp2AtMost127F32x8((loadF32x8(p) - maxV) * scale)
         storeF32x8(e, p)
         sumEven += e
     }
