@@ -22,12 +22,17 @@ struct BatchScratch {
         let total = jobs.reduce(0) { $0 + $1.batch }
         input.removeAll(keepingCapacity: true)
         for job in jobs { input.append(contentsOf: job.input) }
-        switch Self.run(model, input: input, batch: total, outputCount: served.outputCount) {
+        switch Self.run(model, input: input, batch: total, outputCount: served.outputCount, checkingOutputs: false) {
         case let .success(outputs):
             var offset = 0
             for job in jobs {
                 let count = job.batch * served.outputCount
-                job.completion(.success(Array(outputs[offset..<offset + count])))
+                let answer = Array(outputs[offset..<offset + count])
+                if let failure = Self.nonFiniteOutput(answer, outputCount: served.outputCount) {
+                    job.completion(.failure(failure))
+                } else {
+                    job.completion(.success(answer))
+                }
                 offset += count
             }
         case let .failure(error):
@@ -36,11 +41,12 @@ struct BatchScratch {
     }
 
     /// Runs `batch` samples in chunks of at most the model's `maxBatch`.
-    static func run(_ model: Model, input: [Float], batch: Int, outputCount: Int)
+    static func run(_ model: Model, input: [Float], batch: Int, outputCount: Int, checkingOutputs: Bool = true)
         -> Result<[Float], ServerError>
     {
         var output: [Float] = []
-        if let failure = run(model, input: input, batch: batch, outputCount: outputCount, into: &output) {
+        if let failure = run(model, input: input, batch: batch, outputCount: outputCount, into: &output,
+                             checkingOutputs: checkingOutputs) {
             return .failure(failure)
         }
         return .success(output)
@@ -48,9 +54,10 @@ struct BatchScratch {
 
     /// Runs `batch` samples in chunks of at most the model's `maxBatch` into `output`, whose
     /// storage is reused when it already has the right size and is not shared (an inline
-    /// connection's answers: no allocation per request); nil when all went well.
-    static func run(_ model: Model, input: [Float], batch: Int, outputCount: Int, into output: inout [Float])
-        -> ServerError?
+    /// connection's answers: no allocation per request); nil when all went well. With
+    /// `checkingOutputs`, a NaN or ±Inf in the output is an error (`nonFiniteOutput`).
+    static func run(_ model: Model, input: [Float], batch: Int, outputCount: Int, into output: inout [Float],
+                    checkingOutputs: Bool = true) -> ServerError?
     {
         let inputCount = input.count / max(batch, 1)
         let total = batch * outputCount
@@ -75,6 +82,16 @@ struct BatchScratch {
                 }
             }
         }
-        return failure.map { .inferenceFailed($0.description) }
+        if let failure { return .inferenceFailed(failure.description) }
+        return checkingOutputs ? nonFiniteOutput(output, outputCount: outputCount) : nil
+    }
+
+    /// A 400 naming the first NaN or ±Inf in `output`, if any. Inputs are refused when not finite,
+    /// so one here means finite inputs so large that the model's arithmetic overflowed (e.g.
+    /// pixels of 3e38): an error says so, where JSON has no number to put (it would need `null`).
+    static func nonFiniteOutput(_ output: [Float], outputCount: Int) -> ServerError? {
+        guard let index = output.firstIndex(where: { !$0.isFinite }) else { return nil }
+        return .badRequest("output \(output[index]) at flat index \(index) (sample \(index / max(outputCount, 1))): "
+                           + "the input's values are too large for the model's arithmetic")
     }
 }
