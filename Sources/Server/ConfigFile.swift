@@ -25,6 +25,14 @@ extension ServerConfiguration {
             text += chunk[0..<count]
             if text.count > 1 << 20 { throw .invalidConfiguration("config file \(path) is larger than 1 MiB") }
         }
+        // A directory opens but fails to read (EISDIR), which would otherwise pass as an empty file.
+        if ferror(file) != 0 {
+            throw .invalidConfiguration("cannot read config file \(path): \(String(cString: strerror(errno)))")
+        }
+        // The TOML parser reads a C string: everything after a NUL would be silently ignored.
+        if let nul = text.firstIndex(of: 0) {
+            throw .invalidConfiguration("config file \(path) holds a NUL byte at offset \(nul): not a text file")
+        }
         try apply(configText: String(decoding: text, as: UTF8.self), source: path)
     }
 

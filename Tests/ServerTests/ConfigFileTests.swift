@@ -1,3 +1,4 @@
+import Foundation
 import Server
 import Testing
 
@@ -38,5 +39,26 @@ import Testing
         } throws: { error in
             "\(error)".contains(message)
         }
+    }
+
+    @Test func aDirectoryOrABinaryFileIsRefusedNotReadAsEmpty() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("inferd-config-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var configuration = ServerConfiguration()
+        #expect {
+            try configuration.apply(configFile: directory.path)
+        } throws: { error in
+            "\(error)".contains("cannot read config file \(directory.path): Is a directory")
+        }
+
+        let binary = directory.appendingPathComponent("inferd.toml")
+        try Data("workers = 5\0workers = \"garbage\"".utf8).write(to: binary)
+        #expect {
+            try configuration.apply(configFile: binary.path)
+        } throws: { error in
+            "\(error)".contains("holds a NUL byte at offset 11")
+        }
+        #expect(configuration.workers != 5)
     }
 }
