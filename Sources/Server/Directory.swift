@@ -27,14 +27,22 @@ struct FileIdentity: Equatable, Sendable {
     }
 }
 
-/// Paths of the regular files in `directory` whose names end in `suffix`, sorted; names starting
-/// with a dot (editors' and writers' temporary files) are skipped.
-func listFiles(in directory: String, suffix: String) throws(ServerError) -> [String] {
+/// One entry of a models directory whose name ends in the weight-file suffix.
+struct DirectoryEntry: Equatable {
+    var path: String
+    /// Why the entry cannot be read as a weight file (a directory, a FIFO, a dangling link), or nil
+    /// for a regular file. Such entries are never opened: reading a FIFO would block.
+    var problem: String?
+}
+
+/// The entries of `directory` whose names end in `suffix`, sorted by path; names starting with a
+/// dot (editors' and writers' temporary files) are skipped.
+func listFiles(in directory: String, suffix: String) throws(ServerError) -> [DirectoryEntry] {
     guard let handle = opendir(directory) else {
         throw .invalidConfiguration("cannot open models directory \(directory): \(String(cString: strerror(errno)))")
     }
     defer { closedir(handle) }
-    var paths: [String] = []
+    var entries: [DirectoryEntry] = []
     while let entry = readdir(handle) {
         let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
             String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
@@ -42,10 +50,28 @@ func listFiles(in directory: String, suffix: String) throws(ServerError) -> [Str
         guard !name.hasPrefix("."), name.hasSuffix(suffix) else { continue }
         let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
         var info = stat()
-        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
-        paths.append(path)
+        let problem: String? = if stat(path, &info) != 0 {
+            "cannot open \(path): \(String(cString: strerror(errno)))"
+        } else if (info.st_mode & S_IFMT) != S_IFREG {
+            "\(path) is \(fileKind(info.st_mode)), not a regular file"
+        } else {
+            nil
+        }
+        entries.append(DirectoryEntry(path: path, problem: problem))
     }
-    return paths.sorted()
+    return entries.sorted { $0.path < $1.path }
+}
+
+/// "a directory", "a FIFO", ...: what a non-regular file is, for error messages.
+private func fileKind(_ mode: mode_t) -> String {
+    switch mode & S_IFMT {
+    case S_IFDIR: "a directory"
+    case S_IFIFO: "a FIFO"
+    case S_IFSOCK: "a socket"
+    case S_IFCHR: "a character device"
+    case S_IFBLK: "a block device"
+    default: "a special file"
+    }
 }
 
 /// The last path component without the extension: the index name of an unreadable file.

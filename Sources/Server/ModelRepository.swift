@@ -61,10 +61,24 @@ public final class ModelRepository: Sendable {
     @discardableResult
     public func reload() throws(ServerError) -> [ModelIndexEntry] {
         try reloading.withLock { _ throws(ServerError) in
-            let paths = try listFiles(in: directory, suffix: ".inferd")
+            let entries: [DirectoryEntry]
+            do throws(ServerError) { entries = try listFiles(in: directory, suffix: ".inferd") } catch {
+                logger.error("cannot list the models directory; the models already served stay", metadata: ["error": "\(error.description)"])
+                throw error
+            }
             let previous = state.withLock { $0.files }
             var files: [String: FileRecord] = [:]
-            for path in paths {
+            for entry in entries {
+                let path = entry.path
+                if let problem = entry.problem {
+                    let old = previous[path]
+                    files[path] = FileRecord(identity: nil, loaded: old?.loaded, error: problem, lastName: old?.lastName)
+                    if old?.error != problem {
+                        logger.error("cannot load weight file", metadata: [
+                            "file": "\(path)", "error": "\(problem)", "model": "\(old?.lastName ?? fileStem(path))"])
+                    }
+                    continue
+                }
                 let identity = FileIdentity(path: path)
                 let old = previous[path]
                 if let old, let identity, old.identity == identity {
