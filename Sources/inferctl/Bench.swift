@@ -27,7 +27,9 @@ struct Bench: ParsableCommand {
 
     func validate() throws {
         guard clients >= 1, clients <= 4096 else { throw ValidationError("--clients must be 1...4096") }
-        guard seconds > 0, warmup >= 0, batch >= 1 else { throw ValidationError("--seconds > 0, --warmup >= 0, --batch >= 1") }
+        guard batch >= 1, batch <= 4096 else { throw ValidationError("--batch must be 1...4096") }
+        try validateSeconds(seconds, option: "--seconds", range: 0.001...maximumSeconds)
+        try validateSeconds(warmup, option: "--warmup", range: 0...maximumSeconds)
     }
 
     func run() throws {

@@ -43,7 +43,7 @@ struct Infer: ParsableCommand {
         if let fashionIndex {
             guard perSample == 784 else { throw ValidationError("model \(model) takes \(shape), not a 28×28 image") }
             let test = try failing { try FashionMNIST.load(.test) }
-            guard fashionIndex >= 0, fashionIndex + count <= test.count else {
+            guard fashionIndex >= 0, fashionIndex < test.count, count <= test.count - fashionIndex else {
                 throw ValidationError("--fashion-index + --count must stay within 0..<\(test.count)")
             }
             values = Array(test.images[fashionIndex * 784..<(fashionIndex + count) * 784])
