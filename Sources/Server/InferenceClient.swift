@@ -20,14 +20,18 @@ public final class InferenceClient {
     }
 
     public let socketPath: String
+    /// How long a connect, and each request's whole response, may take; nil waits forever.
+    public let timeout: TimeAmount?
     private let group: any EventLoopGroup
     private let ownsGroup: Bool
     private var channel: (any Channel)?
     private let collector = NIOLockedValueBox<EventLoopPromise<Response>?>(nil)
 
-    /// A client for `socketPath`; pass a shared `group` when making many clients.
-    public init(socketPath: String, group: (any EventLoopGroup)? = nil) {
+    /// A client for `socketPath`; pass a shared `group` when making many clients. With a
+    /// `timeout`, a request without a whole answer by then fails with `InferenceClientError.timedOut`.
+    public init(socketPath: String, group: (any EventLoopGroup)? = nil, timeout: TimeAmount? = nil) {
         self.socketPath = socketPath
+        self.timeout = timeout
         self.group = group ?? MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.ownsGroup = group == nil
     }
@@ -41,8 +45,10 @@ public final class InferenceClient {
         if let channel, channel.isActive { return channel }
         let collector = self.collector
         let channel: any Channel
+        var bootstrap = ClientBootstrap(group: group)
+        if let timeout { bootstrap = bootstrap.connectTimeout(timeout) }
         do {
-            channel = try ClientBootstrap(group: group)
+            channel = try bootstrap
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
@@ -50,6 +56,8 @@ public final class InferenceClient {
                 }
             }
             .connect(unixDomainSocketPath: socketPath).wait()
+        } catch ChannelError.connectTimeout(_) {
+            throw InferenceClientError.timedOut(socketPath, after: timeout ?? .zero)
         } catch {
             throw InferenceClientError.unreachable(socketPath, "\(error)")
         }
@@ -58,12 +66,25 @@ public final class InferenceClient {
     }
 
     /// Sends one request and waits for the whole response; reconnects when the server closed.
+    /// Past the timeout the connection is closed, so a later request starts on a fresh one.
     public func send(method: HTTPMethod, path: String, headers: [(String, String)] = [], body: [UInt8] = [])
         throws -> Response
     {
         let channel = try connect()
         let promise = channel.eventLoop.makePromise(of: Response.self)
         collector.withLockedValue { $0 = promise }
+        if let timeout {
+            let (collector, socketPath) = (collector, socketPath)
+            let expiry = channel.eventLoop.scheduleTask(in: timeout) {
+                let pending = collector.withLockedValue { pending in
+                    defer { pending = nil }
+                    return pending
+                }
+                pending?.fail(InferenceClientError.timedOut(socketPath, after: timeout))
+                channel.close(promise: nil)
+            }
+            promise.futureResult.whenComplete { _ in expiry.cancel() }
+        }
         var head = HTTPRequestHead(version: .http1_1, method: method, uri: path)
         head.headers.add(name: "host", value: "inferd")
         head.headers.add(name: "content-length", value: String(body.count))
@@ -111,21 +132,6 @@ public final class InferenceClient {
                 UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[length...]))
             }
             initialized = floats
-        }
-    }
-}
-
-/// Failures of `InferenceClient` beyond transport errors.
-public enum InferenceClientError: Error, CustomStringConvertible {
-    case status(Int, String)
-    case malformed(String)
-    case unreachable(String, String)
-
-    public var description: String {
-        switch self {
-        case let .status(code, message): "HTTP \(code): \(message)"
-        case let .malformed(why): "malformed response: \(why)"
-        case let .unreachable(path, why): "cannot connect to inferd at \(path): \(why)"
         }
     }
 }

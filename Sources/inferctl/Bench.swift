@@ -16,7 +16,7 @@ struct Bench: ParsableCommand {
             clients do, so its own wake-up is not part of the latency (pair it with inferd --busy-poll-us).
             """)
     @ParentCommand var root: InferctlCommand
-    var socket: SocketOptions { root.socket }
+    var connection: ConnectionOptions { root.connection }
     @Argument(help: "Served model name.") var model: String
     @Option(help: "Concurrent connections.") var clients: Int = 1
     @Option(help: "Measured seconds.") var seconds: Double = 10
@@ -33,7 +33,7 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
-        let metadata = try failing { try socket.client().get("/v2/models/\(model)") }
+        let metadata = try failing { try connection.client().get("/v2/models/\(model)") }
         guard metadata.status == 200 else {
             printError("inferctl: \(metadata.status) \(metadata.text)")
             throw ExitCode(1)
@@ -45,8 +45,8 @@ struct Bench: ParsableCommand {
         let measureFrom = now + UInt64(warmup * 1e9)
         let stopAt = measureFrom + UInt64(seconds * 1e9)
         let results = try failing {
-            try BenchRun(socketPath: socket.path, request: request, clients: clients, busyPoll: busyPoll,
-                         measureFrom: measureFrom, stopAt: stopAt).run()
+            try BenchRun(socketPath: connection.path, request: request, clients: clients, busyPoll: busyPoll,
+                         measureFrom: measureFrom, stopAt: stopAt, timeout: connection.timeAmount).run()
         }
         var latencies = results.latencies
         latencies.sort()

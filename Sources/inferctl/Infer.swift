@@ -16,7 +16,7 @@ struct Infer: ParsableCommand {
             image I of the Fashion-MNIST test set (for models with a 28×28 input) and prints its true label.
             """)
     @ParentCommand var root: InferctlCommand
-    var socket: SocketOptions { root.socket }
+    var connection: ConnectionOptions { root.connection }
     @Argument(help: "Served model name.") var model: String
     @Option(help: "JSON or raw float32 input file.") var input: String?
     @Option(help: "Fashion-MNIST test image index (0..<10000).") var fashionIndex: Int?
@@ -30,7 +30,7 @@ struct Infer: ParsableCommand {
     }
 
     func run() throws {
-        let client = socket.client()
+        let client = connection.client()
         let metadata = try failing { try client.get("/v2/models/\(model)") }
         guard metadata.status == 200 else {
             print("inferctl: \(metadata.status) \(metadata.text)")

@@ -11,6 +11,10 @@ import Testing
         (["bench", "cnn", "--warmup", "1e11"], "--warmup"),
         (["bench", "cnn", "--warmup=-inf"], "--warmup"),
         (["bench", "cnn", "--warmup=-1"], "--warmup"),
+        (["--timeout", "inf", "health"], "--timeout"),
+        (["--timeout", "1e11", "models"], "--timeout"),
+        (["--timeout", "0", "health"], "--timeout"),
+        (["--timeout", "nan", "reload"], "--timeout"),
     ])
     func outOfRangeDurationIsAUsageError(arguments: [String], option: String) throws {
         // A daemon that knows the model, so nothing but the option itself can stop the run.
