@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
@@ -17,6 +24,16 @@ public final class InferenceClient {
         }
 
         public var text: String { String(decoding: body, as: UTF8.self) }
+
+        /// What the server says went wrong: the `error` member of a KServe error body, else the
+        /// body's text without surrounding whitespace.
+        public var errorMessage: String {
+            let kserveError = body.withUnsafeBytes { raw -> String? in
+                guard case let .string(message)? = (try? JSONValue.parse(raw))?["error"] else { return nil }
+                return message
+            }
+            return kserveError ?? text.trimmingWhitespace
+        }
     }
 
     public let socketPath: String
@@ -56,6 +73,9 @@ public final class InferenceClient {
                 }
             }
             .connect(unixDomainSocketPath: socketPath).wait()
+        } catch let error as IOError {
+            // NIO's own text names its syscall wrapper; the reason alone is what a user can act on.
+            throw InferenceClientError.unreachable(socketPath, String(cString: strerror(error.errnoCode)))
         } catch ChannelError.connectTimeout(_) {
             throw InferenceClientError.timedOut(socketPath, after: timeout ?? .zero)
         } catch {
@@ -121,7 +141,7 @@ public final class InferenceClient {
         let response = try send(method: .POST, path: "/v2/models/\(model)/infer",
                                 headers: [("inference-header-content-length", String(header.utf8.count)),
                                           ("content-type", "application/octet-stream")], body: body)
-        guard response.status == 200 else { throw InferenceClientError.status(response.status, response.text) }
+        guard response.status == 200 else { throw InferenceClientError.status(response.status, response.errorMessage) }
         guard let length = response.header("inference-header-content-length").flatMap(Int.init),
               length <= response.body.count, (response.body.count - length) % 4 == 0 else {
             throw InferenceClientError.malformed("response lacks a valid Inference-Header-Content-Length")
@@ -173,5 +193,14 @@ private final class ResponseCollector: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         context.close(promise: nil)
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces, tabs and line breaks.
+    fileprivate var trimmingWhitespace: String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(self[first...last])
     }
 }

@@ -59,7 +59,7 @@ struct Reload: ParsableCommand {
     func run() throws {
         let response = try failing { try connection.client().post("/v2/repository/reload") }
         guard response.status == 200 else {
-            print("reload failed: HTTP \(response.status) \(response.text)")
+            print("reload failed: HTTP \(response.status) \(response.errorMessage)")
             throw ExitCode(1)
         }
         try printIndex(response)
