@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
@@ -17,17 +24,31 @@ public final class InferenceClient {
         }
 
         public var text: String { String(decoding: body, as: UTF8.self) }
+
+        /// What the server says went wrong: the `error` member of a KServe error body, else the
+        /// body's text without surrounding whitespace.
+        public var errorMessage: String {
+            let kserveError = body.withUnsafeBytes { raw -> String? in
+                guard case let .string(message)? = (try? JSONValue.parse(raw))?["error"] else { return nil }
+                return message
+            }
+            return kserveError ?? text.trimmingWhitespace
+        }
     }
 
     public let socketPath: String
+    /// How long a connect, and each request's whole response, may take; nil waits forever.
+    public let timeout: TimeAmount?
     private let group: any EventLoopGroup
     private let ownsGroup: Bool
     private var channel: (any Channel)?
     private let collector = NIOLockedValueBox<EventLoopPromise<Response>?>(nil)
 
-    /// A client for `socketPath`; pass a shared `group` when making many clients.
-    public init(socketPath: String, group: (any EventLoopGroup)? = nil) {
+    /// A client for `socketPath`; pass a shared `group` when making many clients. With a
+    /// `timeout`, a request without a whole answer by then fails with `InferenceClientError.timedOut`.
+    public init(socketPath: String, group: (any EventLoopGroup)? = nil, timeout: TimeAmount? = nil) {
         self.socketPath = socketPath
+        self.timeout = timeout
         self.group = group ?? MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.ownsGroup = group == nil
     }
@@ -41,8 +62,10 @@ public final class InferenceClient {
         if let channel, channel.isActive { return channel }
         let collector = self.collector
         let channel: any Channel
+        var bootstrap = ClientBootstrap(group: group)
+        if let timeout { bootstrap = bootstrap.connectTimeout(timeout) }
         do {
-            channel = try ClientBootstrap(group: group)
+            channel = try bootstrap
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
@@ -50,6 +73,11 @@ public final class InferenceClient {
                 }
             }
             .connect(unixDomainSocketPath: socketPath).wait()
+        } catch let error as IOError {
+            // NIO's own text names its syscall wrapper; the reason alone is what a user can act on.
+            throw InferenceClientError.unreachable(socketPath, String(cString: strerror(error.errnoCode)))
+        } catch ChannelError.connectTimeout(_) {
+            throw InferenceClientError.timedOut(socketPath, after: timeout ?? .zero)
         } catch {
             throw InferenceClientError.unreachable(socketPath, "\(error)")
         }
@@ -58,12 +86,25 @@ public final class InferenceClient {
     }
 
     /// Sends one request and waits for the whole response; reconnects when the server closed.
+    /// Past the timeout the connection is closed, so a later request starts on a fresh one.
     public func send(method: HTTPMethod, path: String, headers: [(String, String)] = [], body: [UInt8] = [])
         throws -> Response
     {
         let channel = try connect()
         let promise = channel.eventLoop.makePromise(of: Response.self)
         collector.withLockedValue { $0 = promise }
+        if let timeout {
+            let (collector, socketPath) = (collector, socketPath)
+            let expiry = channel.eventLoop.scheduleTask(in: timeout) {
+                let pending = collector.withLockedValue { pending in
+                    defer { pending = nil }
+                    return pending
+                }
+                pending?.fail(InferenceClientError.timedOut(socketPath, after: timeout))
+                channel.close(promise: nil)
+            }
+            promise.futureResult.whenComplete { _ in expiry.cancel() }
+        }
         var head = HTTPRequestHead(version: .http1_1, method: method, uri: path)
         head.headers.add(name: "host", value: "inferd")
         head.headers.add(name: "content-length", value: String(body.count))
@@ -100,7 +141,7 @@ public final class InferenceClient {
         let response = try send(method: .POST, path: "/v2/models/\(model)/infer",
                                 headers: [("inference-header-content-length", String(header.utf8.count)),
                                           ("content-type", "application/octet-stream")], body: body)
-        guard response.status == 200 else { throw InferenceClientError.status(response.status, response.text) }
+        guard response.status == 200 else { throw InferenceClientError.status(response.status, response.errorMessage) }
         guard let length = response.header("inference-header-content-length").flatMap(Int.init),
               length <= response.body.count, (response.body.count - length) % 4 == 0 else {
             throw InferenceClientError.malformed("response lacks a valid Inference-Header-Content-Length")
@@ -111,21 +152,6 @@ public final class InferenceClient {
                 UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[length...]))
             }
             initialized = floats
-        }
-    }
-}
-
-/// Failures of `InferenceClient` beyond transport errors.
-public enum InferenceClientError: Error, CustomStringConvertible {
-    case status(Int, String)
-    case malformed(String)
-    case unreachable(String, String)
-
-    public var description: String {
-        switch self {
-        case let .status(code, message): "HTTP \(code): \(message)"
-        case let .malformed(why): "malformed response: \(why)"
-        case let .unreachable(path, why): "cannot connect to inferd at \(path): \(why)"
         }
     }
 }
@@ -167,5 +193,14 @@ private final class ResponseCollector: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         context.close(promise: nil)
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces, tabs and line breaks.
+    fileprivate var trimmingWhitespace: String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(self[first...last])
     }
 }

@@ -36,7 +36,8 @@ public final class InferenceServer: Sendable {
     let inlinePending = Atomic<Int>(0)
     private let reloadPool: NIOThreadPool
     private let listener = Mutex<(any Channel)?>(nil)
-    private let ownsSocketFile = Atomic<Bool>(false)
+    /// The socket file this process bound, removed on shutdown only while the path still names it.
+    private let boundSocket = Mutex<SocketPath.Identity?>(nil)
     let draining = Atomic<Bool>(false)
     let ready = Atomic<Bool>(false)
     let openConnections = Atomic<Int>(0)
@@ -81,14 +82,17 @@ public final class InferenceServer: Sendable {
 
     /// Loads every model, then listens on `inheritedSocket` (socket activation) or binds the
     /// configured path (mode 0660, group as configured). Returns once requests can be served.
+    /// Refuses a path where another daemon listens or that is not a socket; replaces a stale socket.
     public func start(inheritedSocket: Int32? = nil) throws(ServerError) {
+        // Checked before loading so a second daemon fails at once, not after reading every model.
+        if inheritedSocket == nil { try SocketPath.prepareForBinding(configuration.socketPath) }
         let index = try repository.reload()
         metrics.recordModelsServed(repository.served.count)
         logger.info("models loaded", metadata: [
             "served": "\(repository.served.keys.sorted().joined(separator: ","))",
             "unavailable": "\(index.filter { $0.state != "READY" }.count)"])
+        // Both kinds of socket arrive listening (backlog 256 for our own), so no backlog option here.
         let bootstrap = ServerBootstrap(group: acceptorGroup ?? group, childGroup: group)
-            .serverChannelOption(.backlog, value: 256)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { [self] channel in initialize(channel) }
         do {
@@ -99,9 +103,10 @@ public final class InferenceServer: Sendable {
                 let path = configuration.socketPath
                 let previousMask = umask(0o117)
                 defer { umask(previousMask) }
-                channel = try bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).wait()
-                ownsSocketFile.store(true, ordering: .relaxed)
+                let (descriptor, identity) = try SocketPath.bindListening(path, backlog: 256)
+                boundSocket.withLock { $0 = identity }
                 try applySocketOwnership(path)
+                channel = try bootstrap.withBoundSocket(descriptor).wait()
             }
             listener.withLock { $0 = channel }
         } catch let error as ServerError {
@@ -253,7 +258,7 @@ public final class InferenceServer: Sendable {
         try? group.syncShutdownGracefully()
         try? acceptorGroup?.syncShutdownGracefully()
         try? reloadPool.syncShutdownGracefully()
-        if ownsSocketFile.load(ordering: .relaxed) { unlink(configuration.socketPath) }
+        if let identity = boundSocket.withLock({ $0 }) { SocketPath.remove(configuration.socketPath, ifStill: identity) }
         logger.info("stopped", metadata: ["requests": "\(metrics.requestCount)"])
     }
 }

@@ -105,8 +105,9 @@ public struct ServerConfiguration: Sendable, Equatable {
         try check(queueDepth >= 1, "queue-depth", ">= 1", queueDepth)
         try check(maxBodyBytes >= 1024, "max-body", ">= 1024", maxBodyBytes)
         try check(maxConnections >= 1, "max-connections", ">= 1", maxConnections)
-        try check(idleTimeoutSeconds >= 1, "idle-timeout", ">= 1", idleTimeoutSeconds)
-        try check(requestTimeoutSeconds >= 1, "request-timeout", ">= 1", requestTimeoutSeconds)
-        try check(drainTimeoutSeconds >= 0, "drain-timeout", ">= 0", drainTimeoutSeconds)
+        // Timeouts become nanosecond counts; a day is far beyond any use and far below overflow.
+        try check((1...86_400).contains(idleTimeoutSeconds), "idle-timeout", "1...86400", idleTimeoutSeconds)
+        try check((1...86_400).contains(requestTimeoutSeconds), "request-timeout", "1...86400", requestTimeoutSeconds)
+        try check((0...86_400).contains(drainTimeoutSeconds), "drain-timeout", "0...86400", drainTimeoutSeconds)
     }
 }

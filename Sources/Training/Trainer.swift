@@ -24,16 +24,7 @@ public final class Trainer: @unchecked Sendable {
     }
 
     public init(architecture: Architecture, options: TrainingOptions, initialWeights: WeightSet? = nil) throws(TrainingError) {
-        guard options.threads >= 1, options.batchSize >= options.threads, options.epochs >= 0 else {
-            throw .invalidArgument("need threads ≥ 1 and batch size ≥ threads, got \(options.threads) and \(options.batchSize)")
-        }
-        let shift = options.augmentation.maxShift
-        guard (0..<1).contains(options.labelSmoothing), options.weightDecay >= 0 else {
-            throw .invalidArgument("need label smoothing in 0..<1 and weight decay ≥ 0, got \(options.labelSmoothing) and \(options.weightDecay)")
-        }
-        guard shift >= 0, shift < FashionMNIST.side else {
-            throw .invalidArgument("the augmentation shift must be 0..<\(FashionMNIST.side) pixels, got \(shift)")
-        }
+        try options.validate()
         self.architecture = architecture
         self.options = options
         let capacity = (options.batchSize + options.threads - 1) / options.threads

@@ -33,6 +33,27 @@ public struct TrainingOptions: Sendable, Equatable {
         self.augmentation = augmentation; self.labelSmoothing = labelSmoothing; self.weightDecay = weightDecay
     }
 
+    /// Throws `TrainingError.invalidArgument` naming the first value a run cannot use. Values that
+    /// become step counts (the warm-up) must be finite and bounded, or converting them traps.
+    public func validate() throws(TrainingError) {
+        guard threads >= 1, batchSize >= threads, epochs >= 0 else {
+            throw .invalidArgument("need threads ≥ 1 and batch size ≥ threads, got \(threads) and \(batchSize)")
+        }
+        guard learningRate.isFinite, learningRate > 0 else {
+            throw .invalidArgument("the learning rate must be a finite number above 0, got \(learningRate)")
+        }
+        guard warmupEpochs.isFinite, warmupEpochs >= 0, warmupEpochs <= Double(epochs) else {
+            throw .invalidArgument("the warm-up must be 0...\(epochs) epochs (the run's length), got \(warmupEpochs)")
+        }
+        guard (0..<1).contains(labelSmoothing), weightDecay.isFinite, weightDecay >= 0 else {
+            throw .invalidArgument("need label smoothing in 0..<1 and weight decay ≥ 0, got \(labelSmoothing) and \(weightDecay)")
+        }
+        let shift = augmentation.maxShift
+        guard shift >= 0, shift < FashionMNIST.side else {
+            throw .invalidArgument("the augmentation shift must be 0..<\(FashionMNIST.side) pixels, got \(shift)")
+        }
+    }
+
     /// The learning rate at `step` (0-based) of `totalSteps`.
     public func learningRate(step: Int, totalSteps: Int, stepsPerEpoch: Int) -> Float {
         let warmup = Int(warmupEpochs * Double(stepsPerEpoch))

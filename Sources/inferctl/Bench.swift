@@ -16,7 +16,7 @@ struct Bench: ParsableCommand {
             clients do, so its own wake-up is not part of the latency (pair it with inferd --busy-poll-us).
             """)
     @ParentCommand var root: InferctlCommand
-    var socket: SocketOptions { root.socket }
+    var connection: ConnectionOptions { root.connection }
     @Argument(help: "Served model name.") var model: String
     @Option(help: "Concurrent connections.") var clients: Int = 1
     @Option(help: "Measured seconds.") var seconds: Double = 10
@@ -27,15 +27,13 @@ struct Bench: ParsableCommand {
 
     func validate() throws {
         guard clients >= 1, clients <= 4096 else { throw ValidationError("--clients must be 1...4096") }
-        guard seconds > 0, warmup >= 0, batch >= 1 else { throw ValidationError("--seconds > 0, --warmup >= 0, --batch >= 1") }
+        guard batch >= 1, batch <= 4096 else { throw ValidationError("--batch must be 1...4096") }
+        try validateSeconds(seconds, option: "--seconds", range: 0.001...maximumSeconds)
+        try validateSeconds(warmup, option: "--warmup", range: 0...maximumSeconds)
     }
 
     func run() throws {
-        let metadata = try failing { try socket.client().get("/v2/models/\(model)") }
-        guard metadata.status == 200 else {
-            printError("inferctl: \(metadata.status) \(metadata.text)")
-            throw ExitCode(1)
-        }
+        let metadata = try failing { try connection.client().get("/v2/models/\(model)") }
         let shape = try Infer.inputShape(metadata)
         let input = (0..<(batch * shape.reduce(1, *))).map { Float($0 % 255) / 255 }
         let request = BenchRequest(model: model, input: input, shape: [batch] + shape)
@@ -43,8 +41,8 @@ struct Bench: ParsableCommand {
         let measureFrom = now + UInt64(warmup * 1e9)
         let stopAt = measureFrom + UInt64(seconds * 1e9)
         let results = try failing {
-            try BenchRun(socketPath: socket.path, request: request, clients: clients, busyPoll: busyPoll,
-                         measureFrom: measureFrom, stopAt: stopAt).run()
+            try BenchRun(socketPath: connection.path, request: request, clients: clients, busyPoll: busyPoll,
+                         measureFrom: measureFrom, stopAt: stopAt, timeout: connection.timeAmount).run()
         }
         var latencies = results.latencies
         latencies.sort()

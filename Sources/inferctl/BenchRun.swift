@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import NIOCore
 import Server
 
 #if canImport(Glibc)
@@ -42,7 +43,8 @@ struct BenchFailure: Error, CustomStringConvertible {
 /// Runs `clients` threads, each one keep-alive connection doing what a plain C or Python client
 /// does: one blocking `write` of the prebuilt request, blocking `read`s until the answer is whole,
 /// then the next request (with `busyPoll`, non-blocking reads in a loop instead of blocking ones).
-/// Latencies of requests started after `measureFrom` are kept.
+/// Latencies of requests started after `measureFrom` are kept. A request not answered within
+/// `timeout` ends its connection's run with an error.
 struct BenchRun {
     let socketPath: String
     let request: BenchRequest
@@ -50,13 +52,14 @@ struct BenchRun {
     let busyPoll: Bool
     let measureFrom: UInt64
     let stopAt: UInt64
+    let timeout: TimeAmount
 
     func run() throws -> BenchResults {
         let results = NIOLockedValueBox(BenchResults())
         let finished = DispatchGroup()
         var connections: [BlockingConnection] = []
         for _ in 0..<clients {
-            connections.append(try BlockingConnection(socketPath: socketPath, busyPoll: busyPoll))
+            connections.append(try BlockingConnection(socketPath: socketPath, timeout: timeout, busyPoll: busyPoll))
         }
         for connection in connections {
             finished.enter()
@@ -82,12 +85,23 @@ struct BenchRun {
 final class BlockingConnection: @unchecked Sendable {
     private let fd: Int32
     private let readFlags: Int32
+    private let timeoutNanoseconds: UInt64
+    /// The line a request that outlived the timeout fails with.
+    private let timedOut: BenchFailure
     private var buffer = [UInt8](repeating: 0, count: 1 << 16)
 
-    init(socketPath: String, busyPoll: Bool = false) throws(BenchFailure) {
+    init(socketPath: String, timeout: TimeAmount, busyPoll: Bool = false) throws(BenchFailure) {
         readFlags = busyPoll ? Int32(MSG_DONTWAIT) : 0
+        timeoutNanoseconds = UInt64(max(timeout.nanoseconds, 1))
+        timedOut = BenchFailure(description: InferenceClientError.timedOut(socketPath, after: timeout).description)
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw BenchFailure(description: "socket: \(String(cString: strerror(errno)))") }
+        // Blocking reads and writes give up after the timeout (EAGAIN), so a silent inferd cannot
+        // hold a client thread forever.
+        var limit = timeval(tv_sec: Int(timeoutNanoseconds / 1_000_000_000),
+                            tv_usec: Int(timeoutNanoseconds % 1_000_000_000 / 1000))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let path = Array(socketPath.utf8)
@@ -119,7 +133,7 @@ final class BlockingConnection: @unchecked Sendable {
             guard start < stopAt else { break }
             do throws(BenchFailure) {
                 try send(request)
-                let status = try receiveStatus()
+                let status = try receiveStatus(deadline: start + timeoutNanoseconds)
                 guard start >= measureFrom else { continue }
                 if status == 200 {
                     results.latencies.append(monotonicNanoseconds() - start)
@@ -140,14 +154,17 @@ final class BlockingConnection: @unchecked Sendable {
         var sent = 0
         while sent < bytes.count {
             let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + sent, $0.count - sent) }
-            guard count > 0 else { throw BenchFailure(description: "write: \(String(cString: strerror(errno)))") }
+            guard count > 0 else {
+                if errno == EAGAIN { throw timedOut }
+                throw BenchFailure(description: "write: \(String(cString: strerror(errno)))")
+            }
             sent += count
         }
     }
 
-    /// Reads one whole response (headers and `Content-Length` body); returns its status code. Works
-    /// on the bytes (no `String` per response): its CPU time is part of every latency measured.
-    private func receiveStatus() throws(BenchFailure) -> Int {
+    /// Reads one whole response (headers and `Content-Length` body) by `deadline`; returns its status
+    /// code. Works on the bytes (no `String` per response): its CPU time is part of every latency measured.
+    private func receiveStatus(deadline: UInt64) throws(BenchFailure) -> Int {
         var used = 0
         var scanned = 0
         var bodyStart: Int?
@@ -158,6 +175,7 @@ final class BlockingConnection: @unchecked Sendable {
             while true {
                 count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress! + used, $0.count - used, readFlags) }
                 guard count < 0, errno == EAGAIN || errno == EINTR else { break }
+                if monotonicNanoseconds() >= deadline { throw timedOut }
                 sched_yield()
             }
             guard count > 0 else {

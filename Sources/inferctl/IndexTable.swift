@@ -1,9 +1,8 @@
-import FoundationEssentials
 import Server
 
 /// Prints a repository index response as a table.
 func printIndex(_ response: InferenceClient.Response) throws {
-    let entries = try JSONDecoder().decode([ModelIndexEntry].self, from: Data(response.body))
+    let entries = try decodeAnswer([ModelIndexEntry].self, from: response)
     let nameWidth = max(4, entries.map(\.name.count).max() ?? 0)
     print("NAME".padding(nameWidth), "VERSION", "STATE      ", "FILE / REASON")
     for entry in entries {

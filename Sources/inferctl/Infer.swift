@@ -16,7 +16,7 @@ struct Infer: ParsableCommand {
             image I of the Fashion-MNIST test set (for models with a 28×28 input) and prints its true label.
             """)
     @ParentCommand var root: InferctlCommand
-    var socket: SocketOptions { root.socket }
+    var connection: ConnectionOptions { root.connection }
     @Argument(help: "Served model name.") var model: String
     @Option(help: "JSON or raw float32 input file.") var input: String?
     @Option(help: "Fashion-MNIST test image index (0..<10000).") var fashionIndex: Int?
@@ -30,12 +30,8 @@ struct Infer: ParsableCommand {
     }
 
     func run() throws {
-        let client = socket.client()
+        let client = connection.client()
         let metadata = try failing { try client.get("/v2/models/\(model)") }
-        guard metadata.status == 200 else {
-            print("inferctl: \(metadata.status) \(metadata.text)")
-            throw ExitCode(1)
-        }
         let shape = try Self.inputShape(metadata)
         let perSample = shape.reduce(1, *)
         var values: [Float]
@@ -43,7 +39,7 @@ struct Infer: ParsableCommand {
         if let fashionIndex {
             guard perSample == 784 else { throw ValidationError("model \(model) takes \(shape), not a 28×28 image") }
             let test = try failing { try FashionMNIST.load(.test) }
-            guard fashionIndex >= 0, fashionIndex + count <= test.count else {
+            guard fashionIndex >= 0, fashionIndex < test.count, count <= test.count - fashionIndex else {
                 throw ValidationError("--fashion-index + --count must stay within 0..<\(test.count)")
             }
             values = Array(test.images[fashionIndex * 784..<(fashionIndex + count) * 784])
@@ -79,12 +75,13 @@ struct Infer: ParsableCommand {
         if batch > 1, !labels.isEmpty { print("\(correct)/\(batch) top-1 correct") }
     }
 
+    /// The per-sample input shape from a model metadata answer; any other answer ends inferctl.
     static func inputShape(_ response: InferenceClient.Response) throws -> [Int] {
         struct Metadata: Decodable {
             struct Tensor: Decodable { var shape: [Int] }
             var inputs: [Tensor]
         }
-        let metadata = try JSONDecoder().decode(Metadata.self, from: Data(response.body))
+        let metadata = try decodeAnswer(Metadata.self, from: response)
         guard let shape = metadata.inputs.first?.shape, shape.first == -1 else {
             throw ValidationError("model metadata has no batched input shape")
         }
@@ -106,6 +103,11 @@ enum InputFile {
     static func read(_ path: String) throws -> [Float] {
         guard let file = fopen(path, "rb") else { throw Failure(description: "cannot open \(path): \(String(cString: strerror(errno)))") }
         defer { fclose(file) }
+        // fopen accepts a directory on Linux; reading it then fails, which would look like an empty file.
+        var info = stat()
+        if fstat(fileno(file), &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+            throw Failure(description: "\(path) is a directory, not an input file")
+        }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
@@ -113,6 +115,7 @@ enum InputFile {
             if count <= 0 { break }
             bytes += chunk[0..<count]
         }
+        if ferror(file) != 0 { throw Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))") }
         if path.hasSuffix(".json") {
             struct Nested: Decodable {
                 var values: [Float] = []

@@ -12,21 +12,7 @@ struct InferctlCommand: ParsableCommand {
         abstract: "Talks to inferd over its Unix socket.",
         subcommands: [Health.self, Models.self, Infer.self, Reload.self, Bench.self, Inspect.self])
 
-    @OptionGroup var socket: SocketOptions
-}
-
-/// The socket option every subcommand shares.
-struct SocketOptions: ParsableArguments {
-    @Option(help: "inferd's Unix socket. (default: $INFERD_SOCKET or /run/inferd.sock)")
-    var socket: String?
-
-    var path: String {
-        if let socket { return socket }
-        if let value = getenv("INFERD_SOCKET") { return String(cString: value) }
-        return "/run/inferd.sock"
-    }
-
-    func client() -> InferenceClient { InferenceClient(socketPath: path) }
+    @OptionGroup var connection: ConnectionOptions
 }
 
 /// Turns a client failure into one line on stderr and exit code 1.
@@ -52,10 +38,10 @@ func printError(_ line: String) {
 struct Health: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Liveness and readiness; exit 1 unless ready.")
     @ParentCommand var root: InferctlCommand
-    var socket: SocketOptions { root.socket }
+    var connection: ConnectionOptions { root.connection }
 
     func run() throws {
-        let client = socket.client()
+        let client = connection.client()
         let (live, ready) = try failing {
             (try client.get("/v2/health/live").status, try client.get("/v2/health/ready").status)
         }
@@ -68,12 +54,12 @@ struct Health: ParsableCommand {
 struct Reload: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Rereads the models directory (as SIGHUP does) and prints the result.")
     @ParentCommand var root: InferctlCommand
-    var socket: SocketOptions { root.socket }
+    var connection: ConnectionOptions { root.connection }
 
     func run() throws {
-        let response = try failing { try socket.client().post("/v2/repository/reload") }
+        let response = try failing { try connection.client().post("/v2/repository/reload") }
         guard response.status == 200 else {
-            print("reload failed: HTTP \(response.status) \(response.text)")
+            print("reload failed: HTTP \(response.status) \(response.errorMessage)")
             throw ExitCode(1)
         }
         try printIndex(response)
@@ -83,9 +69,9 @@ struct Reload: ParsableCommand {
 struct Models: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Lists every weight file's model, version and state.")
     @ParentCommand var root: InferctlCommand
-    var socket: SocketOptions { root.socket }
+    var connection: ConnectionOptions { root.connection }
 
     func run() throws {
-        try printIndex(try failing { try socket.client().post("/v2/repository/index") })
+        try printIndex(try failing { try connection.client().post("/v2/repository/index") })
     }
 }

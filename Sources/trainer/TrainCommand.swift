@@ -66,25 +66,36 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("signing-key"), help: "Ed25519 private key file to sign the output with.")
     var signingKey: String?
 
-    func run() throws {
-        let arch = try architecture.architecture()
+    /// Refuses out-of-range options as usage errors before any data is read.
+    func validate() throws {
+        do { try trainingOptions().validate() } catch let error as TrainingError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    private func trainingOptions() throws -> TrainingOptions {
         guard let schedule = TrainingOptions.Schedule(rawValue: schedule) else {
             throw ValidationError("--schedule must be constant or cosine")
         }
+        return TrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: learningRate,
+                               schedule: schedule, warmupEpochs: warmup, seed: seed, threads: threads,
+                               augmentation: ImageAugmentation(maxShift: shift, mirror: mirror),
+                               labelSmoothing: labelSmoothing, weightDecay: weightDecay)
+    }
+
+    func run() throws {
+        let arch = try architecture.architecture()
+        let options = try trainingOptions()
         let key = try signingKey.map { try SigningKeys.readPrivateKey(path: $0) }
         var train = try FashionMNIST.load(.train, from: data)
         var test = try FashionMNIST.load(.test, from: data)
         if let trainLimit { train = train.prefix(trainLimit) }
         if let testLimit { test = test.prefix(testLimit) }
-        let options = TrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: learningRate,
-                                      schedule: schedule, warmupEpochs: warmup, seed: seed, threads: threads,
-                                      augmentation: ImageAugmentation(maxShift: shift, mirror: mirror),
-                                      labelSmoothing: labelSmoothing, weightDecay: weightDecay)
         let start = try initialWeights.map { try ModelFile.read(path: $0).weights }
         let trainer = try Trainer(architecture: arch, options: options, initialWeights: start)
         let display = ProgressDisplay(epochs: epochs)
         display.line("training \(architecture.arch.rawValue): \(trainer.parameterCount) parameters, \(train.count) images, "
-                     + "batch \(batchSize), \(threads) thread(s), \(schedule.rawValue) lr \(learningRate), seed \(seed)"
+                     + "batch \(batchSize), \(threads) thread(s), \(options.schedule.rawValue) lr \(learningRate), seed \(seed)"
                      + (options.augmentation.isEnabled ? ", shift ±\(shift) px\(mirror ? ", mirror" : "")" : "")
                      + (labelSmoothing > 0 ? ", label smoothing \(labelSmoothing)" : "")
                      + (weightDecay > 0 ? ", weight decay \(weightDecay)" : ""))

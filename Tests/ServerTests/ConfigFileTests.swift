@@ -61,4 +61,27 @@ import Testing
         }
         #expect(configuration.workers != 5)
     }
+
+    @Test(arguments: [
+        ("idle-timeout = 86401", "idle-timeout must be 1...86400, found 86401"),
+        ("request-timeout = 100000000000", "request-timeout must be 1...86400, found 100000000000"),
+        ("drain-timeout = 100000000000", "drain-timeout must be 0...86400, found 100000000000"),
+        ("drain-timeout = -1", "drain-timeout must be 0...86400, found -1"),
+    ])
+    func timeoutsBeyondADayAreRefused(text: String, message: String) throws {
+        var configuration = ServerConfiguration()
+        try configuration.apply(configText: text, source: "inferd.toml")
+
+        #expect(throws: ServerError.invalidConfiguration(message)) { try configuration.validate() }
+    }
+
+    @Test func daemonGivenADrainTimeoutBeyondADayExitsAtStartupNotAtSIGTERM() throws {
+        let daemon = try DaemonProcess()
+
+        let status = try daemon.runToExit(["--drain-timeout", "100000000000"], within: 10)
+
+        #expect(daemon.process.terminationReason == .exit)
+        #expect(status == 2)
+        #expect(daemon.stderrText().contains("invalid configuration: drain-timeout must be 0...86400, found 100000000000"))
+    }
 }

@@ -9,24 +9,28 @@ final class DaemonProcess {
     let process = Process()
 
     /// The built `inferd`, next to the test bundle (`swift build --build-tests` builds every product there).
-    static var executable: URL {
+    static var executable: URL { product("inferd") }
+
+    /// The built executable `name` of this package, next to the test bundle.
+    static func product(_ name: String) -> URL {
         let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         var directory = bundle.deletingLastPathComponent()
         for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("inferd")
+            let candidate = directory.appendingPathComponent(name)
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
             directory = directory.deletingLastPathComponent()
         }
         let selfExe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-        return selfExe.appendingPathComponent("inferd")
+        return selfExe.appendingPathComponent(name)
     }
 
     /// Makes a temporary directory with a `models/` folder; write models there before `start`.
-    init() throws {
+    /// The socket is `inferd.sock` in that directory unless `socketPath` names another.
+    init(socketPath: String? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("inferd-test-\(UUID().uuidString.prefix(8))")
         modelsDirectory = directory.appendingPathComponent("models")
         try FileManager.default.createDirectory(at: modelsDirectory, withIntermediateDirectories: true)
-        socketPath = directory.appendingPathComponent("inferd.sock").path
+        self.socketPath = socketPath ?? directory.appendingPathComponent("inferd.sock").path
     }
 
     func modelPath(_ file: String) -> String { modelsDirectory.appendingPathComponent(file).path }
@@ -34,12 +38,7 @@ final class DaemonProcess {
     /// Starts inferd with `arguments` added and waits until the socket answers `/v2/health/ready`
     /// (or, with `probe` false, until the socket accepts connections).
     func start(_ arguments: [String] = [], probe: Bool = true) throws {
-        process.executableURL = Self.executable
-        process.arguments = ["--socket", socketPath, "--models", modelsDirectory.path, "--log-level", "warning"] + arguments
-        let log = directory.appendingPathComponent("inferd.log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: log)
-        try process.run()
+        try launch(arguments)
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
             if !probe, FileManager.default.fileExists(atPath: socketPath), (try? RawConnection(path: socketPath)) != nil {
@@ -53,6 +52,26 @@ final class DaemonProcess {
             usleep(20_000)
         }
         throw DaemonError.notReady(stderrText())
+    }
+
+    /// Runs inferd with `arguments` added, expecting it to exit by itself within `seconds`;
+    /// returns its exit status (SIGKILL's status when it had to be killed).
+    func runToExit(_ arguments: [String] = [], within seconds: TimeInterval = 20) throws -> Int32 {
+        try launch(arguments)
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    private func launch(_ arguments: [String]) throws {
+        process.executableURL = Self.executable
+        process.arguments = ["--socket", socketPath, "--models", modelsDirectory.path, "--log-level", "warning"] + arguments
+        let log = directory.appendingPathComponent("inferd.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: log)
+        try process.run()
     }
 
     func client() -> InferenceClient { InferenceClient(socketPath: socketPath) }

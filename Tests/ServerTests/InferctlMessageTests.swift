@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+
+/// inferctl's failures read as one line saying what is wrong, in the user's terms: no NIO
+/// internals, no decoder coding paths.
+@Suite struct InferctlMessageTests {
+    @Test func missingSocketIsNamedWithTheSystemsReason() throws {
+        let run = try InferctlRun(["--socket", "/nonexistent/inferd.sock", "health"])
+
+        #expect(run.status == 1)
+        #expect(run.stderr == "inferctl: cannot connect to inferd at /nonexistent/inferd.sock: No such file or directory\n")
+    }
+
+    @Test func directoryAsInputIsCalledADirectory() throws {
+        let server = try FakeInferd(replies: ["GET /v2/models/mlp": FakeInferd.metadata(model: "mlp", shape: [4])])
+        let directory = FileManager.default.temporaryDirectory.path
+
+        let run = try InferctlRun(["--socket", server.socketPath, "infer", "mlp", "--input", directory])
+
+        #expect(run.status == 1)
+        #expect(run.stderr == "inferctl: \(directory) is a directory, not an input file\n")
+    }
+
+    @Test func serverErrorPrintsTheServersMessage() throws {
+        let failure = FakeInferd.reply(status: 500, body: #"{"error":"models directory is unreadable"}"#)
+        let server = try FakeInferd(replies: ["POST /v2/repository/index": failure])
+
+        let run = try InferctlRun(["--socket", server.socketPath, "models"])
+
+        #expect(run.status == 1)
+        #expect(run.stderr == "inferctl: HTTP 500: models directory is unreadable\n")
+    }
+
+    @Test func plainTextErrorIsPrintedAsSent() throws {
+        let failure = FakeInferd.reply(status: 502, body: "upstream went away\n", contentType: "text/plain")
+        let server = try FakeInferd(replies: ["GET /v2/models/mlp": failure])
+
+        let run = try InferctlRun(["--socket", server.socketPath, "infer", "mlp", "--input", "/dev/null"])
+
+        #expect(run.status == 1)
+        #expect(run.stderr == "inferctl: HTTP 502: upstream went away\n")
+        #expect(run.stdout.isEmpty)
+    }
+
+    @Test func successfulAnswerThatIsNotTheExpectedJSONIsQuoted() throws {
+        let page = FakeInferd.reply(status: 200, body: "<html>not inferd</html>", contentType: "text/html")
+        let server = try FakeInferd(replies: ["POST /v2/repository/index": page])
+
+        let run = try InferctlRun(["--socket", server.socketPath, "models"])
+
+        #expect(run.status == 1)
+        #expect(run.stderr == "inferctl: unexpected answer from inferd: <html>not inferd</html>\n")
+    }
+
+    @Test func failedInferencePrintsTheServersMessage() throws {
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent("input-\(UUID().uuidString.prefix(8)).json")
+        try Data("[1, 2, 3, 4]".utf8).write(to: input)
+        defer { try? FileManager.default.removeItem(at: input) }
+        let server = try FakeInferd(replies: [
+            "GET /v2/models/mlp": FakeInferd.metadata(model: "mlp", shape: [4]),
+            "POST /v2/models/mlp/infer": FakeInferd.reply(status: 500, body: #"{"error":"inference failed: worker lost"}"#),
+        ])
+
+        let run = try InferctlRun(["--socket", server.socketPath, "infer", "mlp", "--input", input.path])
+
+        #expect(run.status == 1)
+        #expect(run.stderr == "inferctl: HTTP 500: inference failed: worker lost\n")
+    }
+}
