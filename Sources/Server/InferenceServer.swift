@@ -255,12 +255,36 @@ public final class InferenceServer: Sendable {
         let abandoned = requestsInFlight.load(ordering: .acquiring)
         if abandoned > 0 { logger.warning("drain timeout: abandoning requests", metadata: ["count": "\(abandoned)"]) }
         pool.shutdown()
-        try? group.syncShutdownGracefully()
-        try? acceptorGroup?.syncShutdownGracefully()
-        try? reloadPool.syncShutdownGracefully()
+        // A second past the drain deadline for the loops to close their connections; a loop wedged
+        // in a model run (what the watchdog restarts for) must not hold the exit any longer.
+        if !stopThreads(until: max(deadline, monotonicNanoseconds()) + 1_000_000_000) {
+            logger.warning("event loops still busy after the drain timeout; stopping without them")
+        }
         if let identity = boundSocket.withLock({ $0 }) { SocketPath.remove(configuration.socketPath, ifStill: identity) }
         logger.info("stopped", metadata: ["requests": "\(metrics.requestCount)"])
     }
+}
+
+extension InferenceServer {
+    /// Shuts the event loop groups and the reload pool down, waiting until `deadline` at most;
+    /// true when all of them stopped.
+    fileprivate func stopThreads(until deadline: UInt64) -> Bool {
+        let groups: [any EventLoopGroup] = [group] + (acceptorGroup.map { [$0] } ?? [])
+        let stopped = StopCounter()
+        for group in groups {
+            group.shutdownGracefully(queue: .global()) { _ in stopped.count.add(1, ordering: .releasing) }
+        }
+        reloadPool.shutdownGracefully(queue: .global()) { _ in stopped.count.add(1, ordering: .releasing) }
+        while stopped.count.load(ordering: .acquiring) < groups.count + 1, monotonicNanoseconds() < deadline {
+            usleep(1_000)
+        }
+        return stopped.count.load(ordering: .acquiring) == groups.count + 1
+    }
+}
+
+/// How many thread groups finished shutting down.
+private final class StopCounter: Sendable {
+    let count = Atomic<Int>(0)
 }
 
 /// Counts probe arrivals; calls the completion when the last worker reported.
