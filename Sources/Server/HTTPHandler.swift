@@ -4,9 +4,10 @@ import NIOHTTP1
 
 /// One connection's requests: gathers each request (enforcing the body limit and the request
 /// timeout), routes it, and writes the answer. HTTP parsing is NIOHTTP1's; pipelined requests
-/// reach this handler one at a time.
-final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
+/// reach this handler one at a time. Its outbound side only holds reads back (HTTPHandler+Backpressure).
+final class HTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
     let server: InferenceServer
@@ -35,6 +36,9 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     var readingBurst = false
     var lastRead = NIODeadline.distantPast
     var idleCheck: Scheduled<Void>?
+    /// Back-pressure state (HTTPHandler+Backpressure): the channel's writability, and a read held back.
+    var writable = true
+    var readHeld = false
 
     init(server: InferenceServer, peer: PeerCredentials?, busyPoll: BusyPollRegistration? = nil) {
         self.server = server
