@@ -36,9 +36,11 @@ final class HTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var readingBurst = false
     var lastRead = NIODeadline.distantPast
     var idleCheck: Scheduled<Void>?
-    /// Back-pressure state (HTTPHandler+Backpressure): the channel's writability, and a read held back.
+    /// Back-pressure state (HTTPHandler+Backpressure): the channel's writability, a read held back
+    /// now, and whether one ever was.
     var writable = true
     var readHeld = false
+    var heldBack = false
 
     init(server: InferenceServer, peer: PeerCredentials?, busyPoll: BusyPollRegistration? = nil) {
         self.server = server
@@ -63,6 +65,7 @@ final class HTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         busyPoll?.stop()
+        returnHeldBackMemory()
         context.fireChannelInactive()
     }
 

@@ -29,6 +29,9 @@ import Testing
     /// How much the daemon's resident size may grow while one client pipelines without reading: the
     /// answers to one read burst (up to 16 reads of 64 KiB: 22,000 metadata requests took 16.6 MB).
     static let boundKilobytes = 32 * 1024
+    /// How much of that growth may stay once the client closed (0.2-1.7 MB stayed; 6.7-18.6 MB
+    /// without the heap trim after a held-back connection).
+    static let keptKilobytes = 4 * 1024
     /// How much of the client's requests the daemon may take: a read burst (16 reads of up to
     /// 64 KiB), another one the HTTP pipelining handler may release while batching, and the socket
     /// buffers (taken: 1.0 MB of health or metadata requests, 1.4 MB of infer requests).
@@ -88,6 +91,6 @@ import Testing
         connection = nil
         Thread.sleep(forTimeInterval: 0.5)
         let closed = try daemon.residentKilobytes()
-        #expect(closed - started <= Self.boundKilobytes, "VmRSS \(started) kB at start, \(closed) kB after the client closed")
+        #expect(closed - started <= Self.keptKilobytes, "VmRSS \(started) kB at start, \(closed) kB after the client closed")
     }
 }
