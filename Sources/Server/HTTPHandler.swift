@@ -28,7 +28,8 @@ final class HTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var lastRecorder: ServerMetrics.ModelRecorder?
     private var head: HTTPRequestHead?
     private var body = ByteBuffer()
-    private var discarding = false
+    /// The current request was answered before its end (an error): the rest of it is dropped.
+    var discarding = false
     private var receiving = false
     private var answering = false
     private var requestTimer: Scheduled<Void>?
@@ -106,18 +107,21 @@ final class HTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    /// A request still incomplete after a read burst gets a deadline; most requests arrive whole in
-    /// one burst and never need the timer.
+    /// A request still incomplete after a read burst gets a deadline, and its `Expect: 100-continue`
+    /// an answer; most requests arrive whole in one burst and never need either.
     func channelReadComplete(context: ChannelHandlerContext) {
         noteReadBurstEnded()
         if receiving, !discarding, requestTimer == nil {
-            let seconds = server.configuration.requestTimeoutSeconds
-            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-            requestTimer = context.eventLoop.scheduleTask(in: .seconds(Int64(seconds))) {
-                let (handler, context) = bound.value
-                guard handler.receiving, !handler.discarding else { return }
-                handler.discarding = true
-                handler.respond(context, error: .requestTimeout(seconds: seconds), close: true)
+            if body.readableBytes == 0, let head { answerExpectation(context, head) }
+            if !discarding {
+                let seconds = server.configuration.requestTimeoutSeconds
+                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                requestTimer = context.eventLoop.scheduleTask(in: .seconds(Int64(seconds))) {
+                    let (handler, context) = bound.value
+                    guard handler.receiving, !handler.discarding else { return }
+                    handler.discarding = true
+                    handler.respond(context, error: .requestTimeout(seconds: seconds), close: true)
+                }
             }
         }
         context.fireChannelReadComplete()
