@@ -143,16 +143,18 @@ final class HTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if error is HTTPParserError {
-            // What NIO's HTTPServerProtocolErrorHandler answers. It skips the answer while a
-            // response is half written; this handler writes each response whole, so never here.
-            let head = HTTPResponseHead(version: .http1_1, status: .badRequest,
-                                        headers: HTTPHeaders([("Connection", "close"), ("Content-Length", "0")]))
-            context.write(wrapOutboundOut(.head(head)), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        }
         server.logger.debug("connection error", metadata: ["error": "\(error)"])
-        context.close(promise: nil)
+        guard let error = error as? HTTPParserError else {
+            context.close(promise: nil)
+            return
+        }
+        // Where NIO's HTTPServerProtocolErrorHandler answers an empty 400, and closes. It skips the
+        // answer while a response is half written; this handler writes each response whole, so never here.
+        let answer = ServerError.malformedHTTP(error)
+        let body = KServeEncoding.error(answer.description, allocator: context.channel.allocator)
+        write(context, head: Self.responseHead(version: .http1_1, status: answer.status, contentType: "application/json",
+                                               contentLength: body.readableBytes, close: true),
+              body: body, close: true)
     }
 
     // MARK: - Answering
