@@ -60,6 +60,23 @@ import Testing
         #expect(served > 0)
     }
 
+    @Test func anUnavailableModelSaysWhyOnce() throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.stop() }
+        try Data("not a model".utf8).write(to: URL(fileURLWithPath: daemon.modelPath("zero.inferd")))
+        try daemon.start()
+        let client = daemon.client()
+        let reason = "\(daemon.modelPath("zero.inferd")): not an inferd weight file (bad magic bytes)"
+        let index = try #require(try JSONSerialization.jsonObject(with: Data(client.post("/v2/repository/index").body))
+            as? [[String: Any]])
+        #expect(index.first { $0["name"] as? String == "zero" }?["reason"] as? String == reason)
+        for response in [try client.get("/v2/models/zero"), try client.get("/v2/models/zero/ready"),
+                         try client.post("/v2/models/zero/infer", json: "{}")] {
+            #expect(response.status == 503)
+            #expect(try json(response)["error"] as? String == "model 'zero' is not available: \(reason)")
+        }
+    }
+
     @Test func highestVersionOfANameIsServed() throws {
         let daemon = try DaemonProcess()
         defer { daemon.stop() }
