@@ -92,8 +92,10 @@ extension HTTPHandler {
         answeredInline = true
     }
 
-    private func finishInfer(_ context: ChannelHandlerContext, model: String?, requestID: RequestName, start: UInt64,
-                             result: Result<(body: ByteBuffer, headerLength: Int?), ServerError>) {
+    /// Answers an infer request with `result` (closing the connection after it when `close`), logs
+    /// a failure and records the request's metrics.
+    func finishInfer(_ context: ChannelHandlerContext, model: String?, requestID: RequestName, start: UInt64,
+                     result: Result<(body: ByteBuffer, headerLength: Int?), ServerError>, close: Bool = false) {
         let status: HTTPResponseStatus
         switch result {
         case let .success((body, headerLength)):
@@ -101,7 +103,7 @@ extension HTTPHandler {
             respondInfer(context, body: body, headerLength: headerLength)
         case let .failure(error):
             status = error.status
-            respond(context, error: error)
+            respond(context, error: error, close: close)
             let level: Logger.Level = status.code >= 500 ? .warning : .info
             server.logger.log(level: level, "infer request failed", metadata: [
                 "model": "\(model ?? "-")", "request_id": "\(requestID)", "status": "\(status.code)",

@@ -4,9 +4,10 @@ import NIOHTTP1
 
 /// One connection's requests: gathers each request (enforcing the body limit and the request
 /// timeout), routes it, and writes the answer. HTTP parsing is NIOHTTP1's; pipelined requests
-/// reach this handler one at a time.
-final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
+/// reach this handler one at a time. Its outbound side only holds reads back (HTTPHandler+Backpressure).
+final class HTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
     let server: InferenceServer
@@ -27,7 +28,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     var lastRecorder: ServerMetrics.ModelRecorder?
     private var head: HTTPRequestHead?
     private var body = ByteBuffer()
-    private var discarding = false
+    /// The current request was answered before its end (an error): the rest of it is dropped.
+    var discarding = false
     private var receiving = false
     private var answering = false
     private var requestTimer: Scheduled<Void>?
@@ -35,6 +37,11 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     var readingBurst = false
     var lastRead = NIODeadline.distantPast
     var idleCheck: Scheduled<Void>?
+    /// Back-pressure state (HTTPHandler+Backpressure): the channel's writability, a read held back
+    /// now, and whether one ever was.
+    var writable = true
+    var readHeld = false
+    var heldBack = false
 
     init(server: InferenceServer, peer: PeerCredentials?, busyPoll: BusyPollRegistration? = nil) {
         self.server = server
@@ -59,6 +66,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         busyPoll?.stop()
+        returnHeldBackMemory()
         context.fireChannelInactive()
     }
 
@@ -99,18 +107,21 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    /// A request still incomplete after a read burst gets a deadline; most requests arrive whole in
-    /// one burst and never need the timer.
+    /// A request still incomplete after a read burst gets a deadline, and its `Expect: 100-continue`
+    /// an answer; most requests arrive whole in one burst and never need either.
     func channelReadComplete(context: ChannelHandlerContext) {
         noteReadBurstEnded()
         if receiving, !discarding, requestTimer == nil {
-            let seconds = server.configuration.requestTimeoutSeconds
-            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-            requestTimer = context.eventLoop.scheduleTask(in: .seconds(Int64(seconds))) {
-                let (handler, context) = bound.value
-                guard handler.receiving, !handler.discarding else { return }
-                handler.discarding = true
-                handler.respond(context, error: .requestTimeout(seconds: seconds), close: true)
+            if body.readableBytes == 0, let head { answerExpectation(context, head) }
+            if !discarding {
+                let seconds = server.configuration.requestTimeoutSeconds
+                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                requestTimer = context.eventLoop.scheduleTask(in: .seconds(Int64(seconds))) {
+                    let (handler, context) = bound.value
+                    guard handler.receiving, !handler.discarding else { return }
+                    handler.discarding = true
+                    handler.respond(context, error: .requestTimeout(seconds: seconds), close: true)
+                }
             }
         }
         context.fireChannelReadComplete()
@@ -132,16 +143,18 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if error is HTTPParserError {
-            // What NIO's HTTPServerProtocolErrorHandler answers. It skips the answer while a
-            // response is half written; this handler writes each response whole, so never here.
-            let head = HTTPResponseHead(version: .http1_1, status: .badRequest,
-                                        headers: HTTPHeaders([("Connection", "close"), ("Content-Length", "0")]))
-            context.write(wrapOutboundOut(.head(head)), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        }
         server.logger.debug("connection error", metadata: ["error": "\(error)"])
-        context.close(promise: nil)
+        guard let error = error as? HTTPParserError else {
+            context.close(promise: nil)
+            return
+        }
+        // Where NIO's HTTPServerProtocolErrorHandler answers an empty 400, and closes. It skips the
+        // answer while a response is half written; this handler writes each response whole, so never here.
+        let answer = ServerError.malformedHTTP(error)
+        let body = KServeEncoding.error(answer.description, allocator: context.channel.allocator)
+        write(context, head: Self.responseHead(version: .http1_1, status: answer.status, contentType: "application/json",
+                                               contentLength: body.readableBytes, close: true),
+              body: body, close: true)
     }
 
     // MARK: - Answering

@@ -157,10 +157,10 @@ public final class InferenceServer: Sendable {
                 let pipeline = channel.pipeline.syncOperations
                 // Every response header is written by inferd itself from fixed names and numbers, so
                 // NIO's per-response header validation (a few % of a request's CPU) checks nothing.
-                // A served connection's HTTPHandler answers malformed HTTP itself as NIO's
-                // HTTPServerProtocolErrorHandler would (that handler's type checks on every response
-                // part and its hops cost ~3,000 instructions per request); a refused one keeps NIO's.
-                try pipeline.configureHTTPServerPipeline(withErrorHandling: refusal != nil,
+                // HTTPHandler and RefusingHandler answer malformed HTTP themselves, where NIO's
+                // HTTPServerProtocolErrorHandler would answer an empty 400 (and its type checks on
+                // every response part and its hops cost ~3,000 instructions per request).
+                try pipeline.configureHTTPServerPipeline(withErrorHandling: false,
                                                          withOutboundHeaderValidation: false)
                 if let refusal {
                     try pipeline.addHandler(RefusingHandler(refusal))

@@ -10,7 +10,8 @@ struct KServeInferRequest {
         var datatype: String
         /// `parameters.binary_data_size` as sent (checked against the shape later).
         var binaryDataSize: JSONValue?
-        var data: [Float]?
+        /// `data` as sent, read once the shape is checked (TensorData).
+        var data: JSONValue?
     }
 
     struct Output {
@@ -71,11 +72,8 @@ extension KServeInferRequest.Input {
         }
         datatype = try required("datatype").string(at: path() + ".datatype")
         binaryDataSize = json["parameters"]?["binary_data_size"]
-        data = try KServeInferRequest.optional(json, "data", at: path() + ".data") { value, path throws(RequestFieldError) in
-            var values: [Float] = []
-            try value.appendFloats(to: &values, at: path(), depth: 0)
-            return values
-        }
+        data = json["data"]
+        if case .null? = data { data = nil }
     }
 }
 
@@ -125,24 +123,6 @@ extension JSONValue {
             for (index, element) in elements.enumerated() { result.append(try convert(element, { "\(path()).[\(index)]" })) }
         }
         return result
-    }
-
-    /// Tensor `data` as Triton accepts it: a flat array or arrays nested to any depth (up to 16), in
-    /// row-major order; besides numbers, the strings "NaN", "Infinity" and "-Infinity".
-    func appendFloats(to values: inout [Float], at path: @autoclosure () -> String, depth: Int) throws(RequestFieldError) {
-        guard case let .array(elements) = self else { throw .init("field '\(path())' is \(typeName); expected an array of numbers") }
-        guard depth < 16 else { throw .init("field '\(path())' is nested deeper than 16 levels") }
-        values.reserveCapacity(values.count + elements.count)
-        for (index, element) in elements.enumerated() {
-            switch element {
-            case let .number(value): values.append(Float(value))
-            case .string("NaN"): values.append(.nan)
-            case .string("Infinity"): values.append(.infinity)
-            case .string("-Infinity"): values.append(-.infinity)
-            case .array: try element.appendFloats(to: &values, at: "\(path()).[\(index)]", depth: depth + 1)
-            default: throw .init("field '\(path()).[\(index)]' is \(element.typeName); expected a number")
-            }
-        }
     }
 }
 
@@ -224,13 +204,24 @@ enum KServeDecoding {
             guard let data = input.data else {
                 throw .badRequest("input '\(input.name)' has neither 'data' nor a binary_data_size parameter")
             }
-            guard data.count == count else {
-                throw .badRequest("input '\(input.name)' has \(data.count) elements; shape \(input.shape) needs \(count)")
+            values = []
+            swap(&values, &inputStorage)
+            values.removeAll(keepingCapacity: true)
+            values.reserveCapacity(count)
+            do throws(TensorDataError) {
+                try data.appendTensorData(to: &values, shape: input.shape, at: "inputs.[0].data")
+            } catch {
+                switch error {
+                case let .field(field): throw .badRequest("malformed JSON request: \(field.message)")
+                case let .nesting(what): throw .badRequest("input '\(input.name)' data nesting does not match shape \(input.shape): \(what)")
+                }
+            }
+            guard values.count == count else {
+                throw .badRequest("input '\(input.name)' has \(values.count) elements; shape \(input.shape) needs \(count)")
             }
             guard body.readableBytes == 0 else {
                 throw .badRequest("\(body.readableBytes) bytes follow the JSON header, but no input declares binary_data_size")
             }
-            values = data
         }
         if let bad = values.withUnsafeBufferPointer(Self.firstNonFinite) {
             throw .badRequest("input '\(input.name)' contains NaN or Inf at flat index \(bad); expected finite FP32 values")

@@ -85,16 +85,16 @@ public final class ModelRepository: Sendable {
                     files[path] = old
                     continue
                 }
-                do throws(ServerError) {
+                do throws(LoadFailure) {
                     let model = try load(path)
                     files[path] = FileRecord(identity: identity, loaded: model, error: nil, lastName: model.name)
                     logger.info("loaded model", metadata: [
                         "model": "\(model.name)", "version": "\(model.version)", "file": "\(path)"])
                 } catch {
-                    files[path] = FileRecord(identity: identity, loaded: old?.loaded, error: error.description,
+                    files[path] = FileRecord(identity: identity, loaded: old?.loaded, error: error.reason,
                                              lastName: old?.lastName)
                     logger.error("cannot load weight file", metadata: [
-                        "file": "\(path)", "error": "\(error.description)",
+                        "file": "\(path)", "error": "\(error.reason)",
                         "model": "\(old?.lastName ?? fileStem(path))"])
                 }
             }
@@ -136,11 +136,11 @@ public final class ModelRepository: Sendable {
     /// Reads, validates and instantiates one file: worker 0's `Model` (the other workers build theirs
     /// on first use) and a trial run, so that a file that loads but cannot compute is refused before
     /// it serves.
-    private func load(_ path: String) throws(ServerError) -> ServedModel {
+    private func load(_ path: String) throws(LoadFailure) -> ServedModel {
         let file: ModelFile
-        do { file = try ModelFile.read(path: path, trustedKeys: trustedKeys) } catch { throw .modelUnavailable(name: fileStem(path), reason: "\(error)") }
+        do { file = try ModelFile.read(path: path, trustedKeys: trustedKeys) } catch { throw LoadFailure(reason: "\(error)") }
         guard Self.isValidName(file.name) else {
-            throw .modelUnavailable(name: fileStem(path), reason: "model name '\(file.name)' is not [A-Za-z0-9_.-]{1,64}")
+            throw LoadFailure(reason: "model name '\(file.name)' is not [A-Za-z0-9_.-]{1,64}")
         }
         let first: Model
         do throws(EngineError) {
@@ -150,10 +150,16 @@ public final class ModelRepository: Sendable {
                 throw EngineError.invalidArchitecture("a trial run on a zero input produced NaN or Inf")
             }
         } catch {
-            throw .modelUnavailable(name: file.name, reason: error.description)
+            throw LoadFailure(reason: error.description)
         }
         return ServedModel(name: file.name, version: file.version, path: path, architecture: file.architecture,
                            metadata: file.metadata, first: first, workers: workers)
+    }
+
+    /// Why a weight file is not served, as the index's `reason` shows it and a request's error
+    /// quotes it after "model 'name' is not available: ".
+    private struct LoadFailure: Error {
+        let reason: String
     }
 
     /// Model names as the URL paths and the weight-file format allow them.

@@ -30,12 +30,26 @@ final class RefusingHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !answered, case let .head(request) = unwrapInboundIn(data) else { return }
+        answer(context, error, version: request.version)
+    }
+
+    /// Malformed HTTP gets its 400 with a JSON error, as on a served connection (HTTPHandler).
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if !answered, let error = error as? HTTPParserError {
+            answer(context, .malformedHTTP(error), version: .http1_1)
+        } else {
+            context.close(promise: nil)
+        }
+    }
+
+    /// Writes `error` as the only answer, then closes.
+    private func answer(_ context: ChannelHandlerContext, _ error: ServerError, version: HTTPVersion) {
         answered = true
         let body = KServeEncoding.error(error.description, allocator: context.channel.allocator)
         var headers = HTTPHeaders([("content-type", "application/json"), ("content-length", String(body.readableBytes)),
                                    ("connection", "close")])
         if error.status == .serviceUnavailable { headers.add(name: "retry-after", value: "1") }
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: error.status, headers: headers))),
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: error.status, headers: headers))),
                       promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         let channel = context.channel

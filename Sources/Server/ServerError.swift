@@ -62,3 +62,11 @@ public enum ServerError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension ServerError {
+    /// A request NIO's HTTP parser refused, in the parser's words, e.g.
+    /// "malformed HTTP request: invalid HTTP method".
+    static func malformedHTTP(_ error: HTTPParserError) -> ServerError {
+        .badRequest("malformed HTTP request: \(error)")
+    }
+}

@@ -26,7 +26,7 @@ final class Daemon: Sendable {
             if starting {
                 notifier.reloading(status: "reloading models")
             } else {
-                returnFreedHeap()
+                FreedHeap.returnToSystem()
                 notifier.ready(status: server.statusLine)
             }
         }
@@ -35,7 +35,7 @@ final class Daemon: Sendable {
     func run(inheritedSocket: Int32?) throws(ServerError) -> Never {
         let started = monotonicSeconds()
         try server.start(inheritedSocket: inheritedSocket)
-        returnFreedHeap()
+        FreedHeap.returnToSystem()
         notifier.ready(status: server.statusLine)
         logger.info("ready", metadata: [
             "socket": "\(inheritedSocket.map { "inherited fd \($0)" } ?? server.configuration.socketPath)",
@@ -111,16 +111,3 @@ final class Daemon: Sendable {
         return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 }
-
-/// Hands the heap pages freed by loading (decompressed files, raw tensors dropped after packing,
-/// replaced models after a reload) back to the kernel: glibc keeps them mapped otherwise, and an
-/// idle daemon's resident size is what a small device pays for it (about 340 kB at start).
-private func returnFreedHeap() {
-    #if canImport(Glibc)
-    _ = glibcMallocTrim(0)
-    #endif
-}
-
-#if canImport(Glibc)
-@_silgen_name("malloc_trim") private func glibcMallocTrim(_ pad: Int) -> Int32
-#endif

@@ -78,22 +78,40 @@ import Testing
         #expect(try afterwards.infer(model: "cnn", input: TestModels.input(count: 784), shape: [1, 1, 28, 28]).count == 10)
     }
 
-    @Test func malformedHTTPIsAnswered400AndClosedAfterTheAnswersBeforeIt() throws {
+    /// The whole answer to HTTP that NIO's parser refuses, `why` in the parser's words.
+    static func malformedHTTPAnswer(_ why: String) -> String {
+        let body = #"{"error":"malformed HTTP request: \#(why)"}"#
+        return "HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: \(body.utf8.count)\r\n"
+            + "connection: close\r\n\r\n\(body)"
+    }
+
+    @Test func malformedHTTPIsAnswered400WithItsErrorAndClosedAfterTheAnswersBeforeIt() throws {
         let daemon = try DaemonProcess()
         defer { daemon.stop() }
         try daemon.start()
-        let garbage = try RawConnection(path: daemon.socketPath)
-        try garbage.send("NOT HTTP AT ALL\r\n\r\n")
-        let answer = garbage.readAll(timeoutSeconds: 5)
-        #expect(answer == "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", "\(answer)")
+        for (request, why) in [("NOT HTTP AT ALL\r\n\r\n", "invalid HTTP method"),
+                               ("POST /v2 HTTP/1.1\r\nContent-Length: ten\r\n\r\n", "invalid character in content-length header")] {
+            let garbage = try RawConnection(path: daemon.socketPath)
+            try garbage.send(request)
+            let answer = garbage.readAll(timeoutSeconds: 5)
+            #expect(answer == Self.malformedHTTPAnswer(why), "\(answer)")
+        }
 
         let pipelined = try RawConnection(path: daemon.socketPath)
         try pipelined.send("GET /v2/health/live HTTP/1.1\r\nHost: x\r\n\r\nGARBAGE\r\n\r\n")
         let answers = pipelined.readAll(timeoutSeconds: 5)
         #expect(answers.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(answers)")
-        #expect(answers.hasSuffix("\r\n\r\nHTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"),
-                "\(answers)")
+        #expect(answers.hasSuffix("\r\n\r\n" + Self.malformedHTTPAnswer("invalid HTTP method")), "\(answers)")
         #expect(try daemon.client().get("/v2/health/live").status == 200)
+
+        // A refused peer's garbage gets the same answer.
+        let refusing = try DaemonProcess()
+        defer { refusing.stop() }
+        try refusing.start(["--allow-uid", String(getuid() &+ 12345)], probe: false)
+        let refused = try RawConnection(path: refusing.socketPath)
+        try refused.send("NOT HTTP AT ALL\r\n\r\n")
+        let answer = refused.readAll(timeoutSeconds: 5)
+        #expect(answer == Self.malformedHTTPAnswer("invalid HTTP method"), "\(answer)")
     }
 
     @Test func stalledClientTimesOutAndOthersAreServed() throws {

@@ -86,6 +86,16 @@ final class DaemonProcess {
         return process.terminationStatus
     }
 
+    /// The daemon's resident size (VmRSS of /proc/<pid>/status), in kB.
+    func residentKilobytes() throws -> Int {
+        let status = try String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kilobytes = Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]) else {
+            throw DaemonError.notReady("no VmRSS in /proc/\(process.processIdentifier)/status")
+        }
+        return kilobytes
+    }
+
     /// What inferd logged so far.
     func stderrText() -> String {
         (try? String(contentsOf: directory.appendingPathComponent("inferd.log"), encoding: .utf8)) ?? ""

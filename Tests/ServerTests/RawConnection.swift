@@ -20,7 +20,10 @@ final class RawConnection {
     deinit { close(fd) }
 
     func send(_ text: String) throws {
-        let bytes = Array(text.utf8)
+        try send(Array(text.utf8))
+    }
+
+    func send(_ bytes: [UInt8]) throws {
         guard write(fd, bytes, bytes.count) == bytes.count else { throw POSIXError(.EIO) }
     }
 
@@ -37,5 +40,26 @@ final class RawConnection {
             collected += buffer[0..<count]
         }
         return String(decoding: collected, as: UTF8.self)
+    }
+
+    /// Whatever arrives within `timeoutMilliseconds` of the first byte's wait (at most `limit` bytes
+    /// from one read); empty when nothing came.
+    func readAvailable(timeoutMilliseconds: Int32, limit: Int = 65536) -> [UInt8] {
+        guard wait(for: Int16(POLLIN), timeoutMilliseconds: timeoutMilliseconds) else { return [] }
+        var buffer = [UInt8](repeating: 0, count: limit)
+        let count = read(fd, &buffer, limit)
+        return count > 0 ? Array(buffer[0..<count]) : []
+    }
+
+    /// Writes as much of `bytes` as the socket takes now, without blocking; returns how much.
+    func sendWithoutBlocking(_ bytes: ArraySlice<UInt8>) -> Int {
+        let count = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+        return max(count, 0)
+    }
+
+    /// True when `events` (POLLIN, POLLOUT) became ready within the timeout.
+    func wait(for events: Int16, timeoutMilliseconds: Int32) -> Bool {
+        var poller = pollfd(fd: fd, events: events, revents: 0)
+        return poll(&poller, 1, timeoutMilliseconds) > 0 && poller.revents & events != 0
     }
 }

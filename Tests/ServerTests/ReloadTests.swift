@@ -60,6 +60,23 @@ import Testing
         #expect(served > 0)
     }
 
+    @Test func anUnavailableModelSaysWhyOnce() throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.stop() }
+        try Data("not a model".utf8).write(to: URL(fileURLWithPath: daemon.modelPath("zero.inferd")))
+        try daemon.start()
+        let client = daemon.client()
+        let reason = "\(daemon.modelPath("zero.inferd")): not an inferd weight file (bad magic bytes)"
+        let index = try #require(try JSONSerialization.jsonObject(with: Data(client.post("/v2/repository/index").body))
+            as? [[String: Any]])
+        #expect(index.first { $0["name"] as? String == "zero" }?["reason"] as? String == reason)
+        for response in [try client.get("/v2/models/zero"), try client.get("/v2/models/zero/ready"),
+                         try client.post("/v2/models/zero/infer", json: "{}")] {
+            #expect(response.status == 503)
+            #expect(try json(response)["error"] as? String == "model 'zero' is not available: \(reason)")
+        }
+    }
+
     @Test func highestVersionOfANameIsServed() throws {
         let daemon = try DaemonProcess()
         defer { daemon.stop() }
@@ -89,7 +106,7 @@ import Testing
         }
         try daemon.start()
         let control = daemon.client()
-        let started = try residentKilobytes(daemon.process.processIdentifier)
+        let started = try daemon.residentKilobytes()
         for round in 1...4 {
             for file in files {
                 try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(Double(round))],
@@ -100,13 +117,7 @@ import Testing
         let index = try #require(try JSONSerialization.jsonObject(with: Data(control.post("/v2/repository/index").body))
             as? [[String: Any]])
         #expect(index.count == files.count && index.allSatisfy { $0["state"] as? String == "READY" }, "\(index)")
-        let after = try residentKilobytes(daemon.process.processIdentifier)
+        let after = try daemon.residentKilobytes()
         #expect(after <= started + 3 * 1024, "VmRSS \(started) kB after start, \(after) kB after four reloads")
-    }
-
-    private func residentKilobytes(_ pid: Int32) throws -> Int {
-        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
-        let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") })
-        return try #require(Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]))
     }
 }
