@@ -30,7 +30,13 @@ final class HTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var body = ByteBuffer()
     /// The current request was answered before its end (an error): the rest of it is dropped.
     var discarding = false
-    private var receiving = false
+    /// A request's head is in and its end is not. Counted in the server's requests in flight, so
+    /// a drain waits for a request that was still arriving when SIGTERM came (and answers it).
+    private var receiving = false {
+        didSet {
+            if receiving != oldValue { server.requestsInFlight.add(receiving ? 1 : -1, ordering: .relaxed) }
+        }
+    }
     private var answering = false
     private var requestTimer: Scheduled<Void>?
     /// Idle timeout state (HTTPHandler+Idle).
@@ -57,6 +63,7 @@ final class HTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         busyPoll?.stop()
         stopIdleTimer()
+        receiving = false
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -66,6 +73,7 @@ final class HTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         busyPoll?.stop()
+        receiving = false
         returnHeldBackMemory()
         context.fireChannelInactive()
     }

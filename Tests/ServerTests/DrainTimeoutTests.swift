@@ -2,9 +2,30 @@ import Foundation
 import Server
 import Testing
 
-/// SIGTERM ends inferd within the drain timeout (plus a second for closing connections) even when
-/// a worker is wedged, and still exits 0.
+/// SIGTERM drains: a request still arriving is answered, and inferd ends within the drain timeout
+/// (plus a second for closing connections) even when a worker is wedged, and still exits 0.
 @Suite struct DrainTimeoutTests {
+    @Test func aRequestArrivingWhenSIGTERMComesIsAnsweredBeforeTheExit() throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.stop() }
+        try TestModels.file(name: "mlp", version: 1, architecture: TestModels.mlp).write(to: daemon.modelPath("mlp.inferd"))
+        try daemon.start(["--drain-timeout", "5"])
+        let body = Array(#"{"inputs":[{"name":"input","shape":[1,4],"datatype":"FP32","data":[1,2,3,4]}]}"#.utf8)
+        let connection = try RawConnection(path: daemon.socketPath)
+        try connection.send("POST /v2/models/mlp/infer HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.count)\r\n\r\n")
+        try connection.send(Array(body.prefix(20)))
+        Thread.sleep(forTimeInterval: 0.2)
+
+        kill(daemon.process.processIdentifier, SIGTERM)
+        Thread.sleep(forTimeInterval: 0.5)
+        try connection.send(Array(body.dropFirst(20)))
+        let answer = connection.readAll(timeoutSeconds: 5)
+
+        #expect(answer.hasPrefix("HTTP/1.1 503"), "\(answer)")
+        #expect(answer.contains("inferd is shutting down"), "\(answer)")
+        #expect(daemon.stop() == 0)
+    }
+
     @Test(.enabled(if: getuid() == 0, "the stall hook answers root only; CI runs as root"), arguments: [1, 2])
     func aWedgedWorkerDoesNotHoldTheExitPastTheDrainTimeout(workers: Int) throws {
         let daemon = try DaemonProcess()
