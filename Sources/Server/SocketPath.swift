@@ -49,11 +49,11 @@ enum SocketPath {
     /// of its file. The daemon binds it itself rather than through NIO's bootstrap, whose channel
     /// deletes the path on close whatever file it names by then.
     static func bindListening(_ path: String, backlog: Int32) throws(ServerError) -> (descriptor: Int32, identity: Identity) {
-        var address = try address(of: path)
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .socket("cannot create a socket: \(lastError())") }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        guard let bound = withUnixSocketAddress(path, { bind(fd, $0, $1) }) else {
+            close(fd)
+            throw tooLong(path)
         }
         guard bound == 0 else {
             let error = errno == EADDRINUSE ? inUse(path) : .socket("cannot bind \(path): \(lastError())")
@@ -82,13 +82,10 @@ enum SocketPath {
 
     /// Connects to the socket without blocking: a full backlog (`EAGAIN`) is a live listener too.
     private static func probe(_ path: String) throws(ServerError) -> ProbeResult {
-        var address = try address(of: path)
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .socket("cannot create a socket: \(lastError())") }
         defer { close(fd) }
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
+        guard let result = withUnixSocketAddress(path, { connect(fd, $0, $1) }) else { throw tooLong(path) }
         if result == 0 { return .listening }
         switch errno {
         case EAGAIN, EINPROGRESS: return .listening
@@ -97,17 +94,8 @@ enum SocketPath {
         }
     }
 
-    private static func address(of path: String) throws(ServerError) -> sockaddr_un {
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        let fits = withUnsafeMutableBytes(of: &address.sun_path) { raw -> Bool in
-            guard bytes.count < raw.count else { return false }
-            raw.copyBytes(from: bytes)
-            return true
-        }
-        guard fits else { throw .socket("\(path) is too long for a Unix socket path") }
-        return address
+    private static func tooLong(_ path: String) -> ServerError {
+        .socket("\(path) is too long for a Unix socket path")
     }
 
     private static func inUse(_ path: String) -> ServerError {

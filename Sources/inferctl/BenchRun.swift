@@ -102,19 +102,9 @@ final class BlockingConnection: @unchecked Sendable {
                             tv_usec: Int(timeoutNanoseconds % 1_000_000_000 / 1000))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let path = Array(socketPath.utf8)
-        let fits = withUnsafeMutableBytes(of: &address.sun_path) { raw -> Bool in
-            guard path.count < raw.count else { return false }
-            raw.copyBytes(from: path)
-            return true
-        }
-        guard fits else { throw BenchFailure(description: "socket path too long: \(socketPath)") }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
+        guard let connected = withUnixSocketAddress(socketPath, { connect(fd, $0, $1) }) else {
+            close(fd)
+            throw BenchFailure(description: "socket path too long: \(socketPath)")
         }
         guard connected == 0 else {
             let reason = String(cString: strerror(errno))

@@ -1,4 +1,5 @@
 import Foundation
+import Server
 
 /// A Unix socket that accepts connections as inferd does but answers only the requests it holds a
 /// canned reply for (keyed "METHOD /path"); from the first other request on, a connection gets no
@@ -15,7 +16,7 @@ final class FakeInferd: @unchecked Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         socketPath = directory.appendingPathComponent("inferd.sock").path
         listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        let bound = withUnixSocketAddress(socketPath) { bind(listener, $0, $1) }
+        let bound = withUnixSocketAddress(socketPath) { bind(listener, $0, $1) } ?? -1
         guard bound == 0, listen(listener, 16) == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
         Thread { [self] in acceptLoop(replies: replies) }.start()
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Server
 
 /// A bare Unix socket connection, for clients that misbehave on purpose.
 final class RawConnection {
@@ -6,7 +7,7 @@ final class RawConnection {
 
     init(path: String) throws {
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        let result = withUnixSocketAddress(path) { connect(fd, $0, $1) }
+        let result = withUnixSocketAddress(path) { connect(fd, $0, $1) } ?? -1
         guard result == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
     }
 
@@ -57,14 +58,3 @@ final class RawConnection {
     }
 }
 
-/// Calls `body` with `path` as a Unix socket address and its length, as `bind` and `connect` take them.
-func withUnixSocketAddress<Result>(_ path: String, _ body: (UnsafePointer<sockaddr>, socklen_t) -> Result) -> Result {
-    var address = sockaddr_un()
-    address.sun_family = sa_family_t(AF_UNIX)
-    withUnsafeMutableBytes(of: &address.sun_path) { raw in
-        for (index, byte) in path.utf8.prefix(raw.count - 1).enumerated() { raw[index] = byte }
-    }
-    return withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-    }
-}

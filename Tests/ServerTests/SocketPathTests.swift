@@ -88,7 +88,7 @@ import Testing
     /// A listening Unix socket bound at `path`, as a service manager passes one in.
     private func listeningSocket(at path: String) throws -> Int32 {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        let bound = withUnixSocketAddress(path) { bind(fd, $0, $1) }
+        let bound = withUnixSocketAddress(path) { bind(fd, $0, $1) } ?? -1
         try #require(bound == 0)
         try #require(listen(fd, 16) == 0)
         return fd
