@@ -18,12 +18,11 @@ extension HTTPHandler {
         idleCheck = nil
     }
 
-    /// Ends a read burst (`channelReadComplete`): the idle time counts from here.
+    /// Ends a read burst (`channelReadComplete`, which NIO sends after every read from the socket,
+    /// whether or not the decoder made a part of it): the idle time counts from here.
     func noteReadBurstEnded() {
-        if readingBurst {
-            lastRead = .now()
-            readingBurst = false
-        }
+        lastRead = .now()
+        readingBurst = false
     }
 
     private func scheduleIdleCheck(_ context: ChannelHandlerContext, at deadline: NIODeadline) {

@@ -30,8 +30,9 @@ final class HTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var body = ByteBuffer()
     /// The current request was answered before its end (an error): the rest of it is dropped.
     var discarding = false
-    /// A request's head is in and its end is not. Counted in the server's requests in flight, so
-    /// a drain waits for a request that was still arriving when SIGTERM came (and answers it).
+    /// A request has begun arriving (some of its head is in) and its end has not. Counted in the
+    /// server's requests in flight, so a drain waits for a request that was still arriving when
+    /// SIGTERM came (and answers it).
     private var receiving = false {
         didSet {
             if receiving != oldValue { server.requestsInFlight.add(receiving ? 1 : -1, ordering: .relaxed) }
@@ -116,8 +117,14 @@ final class HTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// A request still incomplete after a read burst gets a deadline, and its `Expect: 100-continue`
-    /// an answer; most requests arrive whole in one burst and never need either.
+    /// an answer; most requests arrive whole in one burst and never need either. A burst that gave
+    /// no request part while none was open holds the first bytes of a head: the request has begun,
+    /// so its deadline counts from here, and a drain waits for it like any other.
     func channelReadComplete(context: ChannelHandlerContext) {
+        if !readingBurst, !receiving {
+            head = nil
+            receiving = true
+        }
         noteReadBurstEnded()
         if receiving, !discarding, requestTimer == nil {
             if body.readableBytes == 0, let head { answerExpectation(context, head) }
@@ -193,7 +200,8 @@ final class HTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
         return HTTPResponseHead(version: version, status: status, headers: HTTPHeaders(fields))
     }
 
-    private func write(_ context: ChannelHandlerContext, head: HTTPResponseHead, body: ByteBuffer, close: Bool) {
+    private func write(_ handlerContext: ChannelHandlerContext, head: HTTPResponseHead, body: ByteBuffer, close: Bool) {
+        let context = responseStart(handlerContext)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         if body.readableBytes > 0 { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
         if close {
@@ -204,6 +212,16 @@ final class HTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
             // ~10,300 instructions with one, ~7,400 without: callgrind).
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }
+    }
+
+    /// Where a response enters the pipeline. NIO's HTTPServerPipelineHandler only lets a response
+    /// follow a request head it has passed on, so the 408 for a head that never completed goes in
+    /// past it (the connection closes after it, which leaves its state moot).
+    private func responseStart(_ context: ChannelHandlerContext) -> ChannelHandlerContext {
+        guard receiving, head == nil,
+              let pipelining = try? context.pipeline.syncOperations.context(handlerType: HTTPServerPipelineHandler.self)
+        else { return context }
+        return pipelining
     }
 
     /// A 200 infer answer (binary when `headerLength` is given), its head from `answerCache`.

@@ -127,6 +127,42 @@ import Testing
         #expect(try daemon.client().get("/v2/health/live").status == 200)
     }
 
+    @Test func aHeadArrivingInPiecesIsServedPastTheIdleTimeout() throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.stop() }
+        try daemon.start(["--idle-timeout", "1", "--request-timeout", "30"])
+        let slow = try RawConnection(path: daemon.socketPath)
+        for piece in ["GET /v2/health/live HTTP/1.1\r\n", "Host: x\r\n", "Connection: close\r\n", "\r\n"] {
+            try slow.send(piece)
+            usleep(600_000)
+        }
+        let answer = slow.readAll(timeoutSeconds: 5)
+        #expect(answer.hasPrefix("HTTP/1.1 200 OK\r\n"), "1.8 s of pieces, none more than 0.6 s apart: \(answer)")
+    }
+
+    @Test func aHeadStillIncompleteGetsA408() throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.stop() }
+        try daemon.start(["--idle-timeout", "1", "--request-timeout", "2"])
+        let silent = try RawConnection(path: daemon.socketPath)
+        try silent.send("POST /v2/models/cnn/infer HTTP/1.1\r\nHost: x\r\n")
+        let afterSilence = silent.readAll(timeoutSeconds: 5)
+        #expect(afterSilence.hasPrefix("HTTP/1.1 408"), "half a head, then 1 s of silence: \(afterSilence)")
+
+        let dribbling = try RawConnection(path: daemon.socketPath)
+        let started = ContinuousClock.now
+        var answer = ""
+        for byte in "POST /v2/models/cnn/infer HTTP/1.1\r\nHost: x\r\n".utf8 where answer.isEmpty {
+            _ = dribbling.sendWithoutBlocking([byte][...])
+            answer = String(decoding: dribbling.readAvailable(timeoutMilliseconds: 300), as: UTF8.self)
+        }
+        answer += dribbling.readAll(timeoutSeconds: 2)
+        #expect(answer.hasPrefix("HTTP/1.1 408"), "a byte every 0.3 s: \(answer)")
+        #expect(answer.contains("within 2 s"), "\(answer)")
+        #expect(ContinuousClock.now - started < .seconds(4), "the deadline counts from the head's first byte")
+        #expect(try daemon.client().get("/v2/health/live").status == 200)
+    }
+
     @Test func connectionsBeyondTheCapAreRefused() throws {
         let daemon = try DaemonProcess()
         defer { daemon.stop() }
