@@ -16,10 +16,11 @@ extension HTTPHandler {
         }
     }
 
-    /// The answers queued for a connection that was held back were freed when it closed; glibc
-    /// would keep their pages (14-19 MB after one client's pipelined metadata requests).
-    func returnHeldBackMemory() {
-        if heldBack { FreedHeap.returnToSystem() }
+    /// What a closed connection freed goes back to the kernel when it was much: the answers queued
+    /// while it was held back (glibc would keep 14-19 MB after one client's pipelined metadata
+    /// requests), or a request body of `trimmedBodyBytes` or more.
+    func returnFreedMemory(largeBody: Bool) {
+        if heldBack || largeBody { FreedHeap.returnToSystem() }
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {

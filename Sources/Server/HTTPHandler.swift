@@ -24,6 +24,8 @@ final class HTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// let go of it (no allocation per answer); only small ones are kept.
     var answerBuffer: ByteBuffer?
     static let largestKeptAnswer = 64 * 1024
+    /// A closed connection's body of this size or more has its pages handed back (`returnFreedMemory`).
+    static let trimmedBodyBytes = 1 << 20
     /// The metrics recorder of the model this connection asked for last.
     var lastRecorder: ServerMetrics.ModelRecorder?
     private var head: HTTPRequestHead?
@@ -64,7 +66,7 @@ final class HTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         busyPoll?.stop()
         stopIdleTimer()
-        receiving = false
+        abandonRequest()
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -74,9 +76,19 @@ final class HTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         busyPoll?.stop()
-        receiving = false
-        returnHeldBackMemory()
+        let largeBody = body.capacity >= Self.trimmedBodyBytes
+        abandonRequest()
+        returnFreedMemory(largeBody: largeBody)
         context.fireChannelInactive()
+    }
+
+    /// The connection is gone: an unfinished request's deadline goes, and its body with it (the
+    /// deadline's task holds this handler, and so the body, until it fires).
+    private func abandonRequest() {
+        requestTimer?.cancel()
+        requestTimer = nil
+        body = ByteBuffer()
+        receiving = false
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -174,8 +186,12 @@ final class HTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     // MARK: - Answering
 
+    /// NIO's decoder parses nothing more on a connection after a request asking to switch protocols
+    /// (`Upgrade`, `CONNECT`). inferd switches to none (RFC 9110 §7.8 lets a server ignore the ask),
+    /// so it answers such a request and closes.
     private var keepAlive: Bool {
-        (head?.isKeepAlive ?? false) && !server.draining.load(ordering: .relaxed)
+        guard let head, head.isKeepAlive, !server.draining.load(ordering: .relaxed) else { return false }
+        return head.method != .CONNECT && !head.headers.contains(name: "upgrade")
     }
 
     func respond(_ context: ChannelHandlerContext, status: HTTPResponseStatus, contentType: String,
