@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ModelFile
 
 /// What identifies one version of a file on disk: a changed identity means the file must be read again.
 struct FileIdentity: Equatable, Sendable {
@@ -60,18 +61,6 @@ func listFiles(in directory: String, suffix: String) throws(ServerError) -> [Dir
         entries.append(DirectoryEntry(path: path, problem: problem))
     }
     return entries.sorted { $0.path < $1.path }
-}
-
-/// "a directory", "a FIFO", ...: what a non-regular file is, for error messages.
-private func fileKind(_ mode: mode_t) -> String {
-    switch mode & S_IFMT {
-    case S_IFDIR: "a directory"
-    case S_IFIFO: "a FIFO"
-    case S_IFSOCK: "a socket"
-    case S_IFCHR: "a character device"
-    case S_IFBLK: "a block device"
-    default: "a special file"
-    }
 }
 
 /// The last path component without the extension: the index name of an unreadable file.

@@ -84,5 +84,39 @@ struct RoundTripTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["m.inferd"])
     }
 
+    @Test("Writing over a FIFO, a symbolic link or a directory is refused and leaves it as it was")
+    func writeRefusesToReplaceNonRegularFiles() throws {
+        let directory = try TemporaryDirectory()
+        let model = try SampleModels.fp32(.lstm(), seed: 1)
+        let fifo = directory.file("fifo.inferd"), link = directory.file("link.inferd"), folder = directory.file("dir.inferd")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        try model.write(to: directory.file("target.inferd"))
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: directory.file("target.inferd"))
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        for (path, kind) in [(fifo, "a FIFO"), (link, "a symbolic link"), (folder, "a directory")] {
+            #expect(throws: ModelFileError.unwritable(path: path, reason: "it is \(kind), not a regular file, and is left as it is")) {
+                try model.write(to: path)
+            }
+        }
+        var info = stat()
+        #expect(lstat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
+        #expect(lstat(link, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+                == ["dir.inferd", "fifo.inferd", "link.inferd", "target.inferd"])
+    }
+
+    @Test("Reading a FIFO or a directory says what it is, without blocking on the FIFO")
+    func readNamesNonRegularFiles() throws {
+        let directory = try TemporaryDirectory()
+        let fifo = directory.file("fifo.inferd")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        #expect(throws: ModelFileError.unreadable(path: directory.path, reason: "it is a directory, not a regular file")) {
+            try ModelFile.read(path: directory.path)
+        }
+        #expect(throws: ModelFileError.unreadable(path: fifo, reason: "it is a FIFO, not a regular file")) {
+            try ModelFile.read(path: fifo)
+        }
+    }
+
     private func architecture(of model: ModelFile) -> Architecture { model.architecture }
 }
