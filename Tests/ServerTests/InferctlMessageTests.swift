@@ -66,4 +66,21 @@ import Testing
         #expect(run.status == 1)
         #expect(run.stderr == "inferctl: HTTP 500: inference failed: worker lost\n")
     }
+
+    /// Flattened, rows of 3 and 5 values would have made two valid samples of 4 with values moved
+    /// from one into the other; inferctl names the first irregular element and sends nothing.
+    @Test(arguments: [("[[1, 2, 3], [4, 5, 6, 7, 8]]", "element [1] has 5 values where [0] has 3 values"),
+                      ("[[[1, 2], [3, 4]], [[5, 6], [7, 8, 9]]]", "element [1][1] has 3 values where [1][0] has 2 values"),
+                      ("[[1, 2, 3, 4], 5, 6, 7, 8]", "element [1] is a number where [0] has 4 values")])
+    func raggedJSONInputIsRefusedNamingTheElement(json: String, problem: String) throws {
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent("input-\(UUID().uuidString.prefix(8)).json")
+        try Data(json.utf8).write(to: input)
+        defer { try? FileManager.default.removeItem(at: input) }
+        let server = try FakeInferd(replies: ["GET /v2/models/mlp": FakeInferd.metadata(model: "mlp", shape: [4])])
+
+        let run = try InferctlRun(["--socket", server.socketPath, "infer", "mlp", "--input", input.path])
+
+        #expect(run.status == 1)
+        #expect(run.stderr == "inferctl: \(input.path): ragged nesting: \(problem)\n")
+    }
 }
