@@ -18,10 +18,15 @@ final class Daemon: Sendable {
     private let queue = DispatchQueue(label: "inferd.signals")
     private let probeReturned = Atomic<Bool>(true)
     private let lastStatus = Mutex("")
+    private let hangups: HangupRelay
 
     init(configuration: ServerConfiguration, logger: Logger) throws(ServerError) {
         let notifier = self.notifier
         self.logger = logger
+        hangups = HangupRelay(queue: queue)
+        // A SIGTERM while the models load ends inferd at once, whatever the parent ignored (a
+        // process inherits ignored signals across exec; systemd resets them, other launchers may not).
+        signal(SIGTERM, SIG_DFL)
         server = try InferenceServer(configuration: configuration, logger: logger) { starting, server in
             if starting {
                 notifier.reloading(status: "reloading models")
@@ -42,21 +47,18 @@ final class Daemon: Sendable {
             "workers": "\(server.configuration.workers)",
             "startup_ms": "\(Int((monotonicSeconds() - started) * 1000))"])
         let sources = installSignalHandlers() + [startStatusTimer()] + startWatchdog()
+        hangups.connect { [self] in
+            logger.info("SIGHUP: reloading models")
+            server.reload().whenComplete { _ in }
+        }
         withExtendedLifetime(sources) { dispatchMain() }
     }
 
     private func installSignalHandlers() -> [any DispatchSourceProtocol] {
-        [SIGHUP, SIGTERM, SIGINT].map { number in
+        [SIGTERM, SIGINT].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { [self] in
-                if number == SIGHUP {
-                    logger.info("SIGHUP: reloading models")
-                    server.reload().whenComplete { _ in }
-                } else {
-                    stop(signal: number)
-                }
-            }
+            source.setEventHandler { [self] in stop(signal: number) }
             source.resume()
             return source
         }

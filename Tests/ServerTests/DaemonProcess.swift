@@ -65,7 +65,8 @@ final class DaemonProcess {
         return process.terminationStatus
     }
 
-    private func launch(_ arguments: [String]) throws {
+    /// Starts inferd with `arguments` added (a later `--log-level` wins) and returns at once.
+    func launch(_ arguments: [String]) throws {
         process.executableURL = Self.executable
         process.arguments = ["--socket", socketPath, "--models", modelsDirectory.path, "--log-level", "warning"] + arguments
         let log = directory.appendingPathComponent("inferd.log")
