@@ -136,22 +136,26 @@ public final class InferenceServer: Sendable {
         }
     }
 
+    /// Peers outside the allowlist are refused before the cap is counted: the cap is for the
+    /// connections inferd serves, and refused peers must not be able to fill it.
     private func initialize(_ channel: any Channel) -> EventLoopFuture<Void> {
-        let count = openConnections.add(1, ordering: .relaxed).newValue
-        channel.closeFuture.whenComplete { [self] _ in openConnections.subtract(1, ordering: .relaxed) }
         let descriptor = busyPollers.isEmpty
             ? channel.eventLoop.makeSucceededFuture(nil) : ConnectionDescriptor.of(channel)
         return PeerCredentials.of(channel).and(descriptor).flatMap { [self] peer, descriptor in
             let refusal: ServerError?
-            if count > configuration.maxConnections {
-                logger.warning("connection refused: limit reached", metadata: ["limit": "\(configuration.maxConnections)"])
-                refusal = .connectionLimit(configuration.maxConnections)
-            } else if let peer, !peer.isAllowed(uids: configuration.allowUIDs, gids: configuration.allowGIDs) {
+            if let peer, !peer.isAllowed(uids: configuration.allowUIDs, gids: configuration.allowGIDs) {
                 logger.warning("connection refused: peer not in allowlist", metadata: [
                     "peer_uid": "\(peer.uid)", "peer_gid": "\(peer.gid)", "peer_pid": "\(peer.pid)"])
                 refusal = .forbidden("peer uid \(peer.uid) gid \(peer.gid) is not allowed to use this socket")
             } else {
-                refusal = nil
+                let count = openConnections.add(1, ordering: .relaxed).newValue
+                channel.closeFuture.whenComplete { [self] _ in openConnections.subtract(1, ordering: .relaxed) }
+                if count > configuration.maxConnections {
+                    logger.warning("connection refused: limit reached", metadata: ["limit": "\(configuration.maxConnections)"])
+                    refusal = .connectionLimit(configuration.maxConnections)
+                } else {
+                    refusal = nil
+                }
             }
             return channel.eventLoop.makeCompletedFuture {
                 let pipeline = channel.pipeline.syncOperations

@@ -236,4 +236,34 @@ import Testing
         try allowed.start(["--allow-uid", String(me &+ 12345), "--allow-uid", String(me)])
         #expect(try allowed.client().get("/v2/health/live").status == 200)
     }
+
+    /// Another user (nobody, through `setpriv`) holds idle connections it may not use: they must
+    /// not count against the cap, or any member of the socket's group could lock allowed peers out.
+    @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
+                   "switching to another user takes root and setpriv"))
+    func refusedPeersDoNotTakeTheAllowedPeersConnections() throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.stop() }
+        try daemon.start(["--allow-uid", String(getuid()), "--max-connections", "2"])
+        #expect(chmod(daemon.socketPath, 0o666) == 0 && chmod(daemon.directory.path, 0o755) == 0)
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        holder.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c", """
+            import socket, sys, time
+            held = []
+            for _ in range(8):
+                s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); held.append(s)
+            print("holding", flush=True)
+            time.sleep(0.8)
+            """, daemon.socketPath]
+        let output = Pipe()
+        holder.standardOutput = output
+        try holder.run()
+        defer { holder.waitUntilExit() }
+        let said = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        try #require(said.hasPrefix("holding"), "the other user could not connect: \(said)")
+
+        let answer = try daemon.client().get("/v2/health/live")
+        #expect(answer.status == 200, "\(answer.status): \(answer.text)")
+    }
 }
