@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import ModelFile
 import TOMLKit
 
 /// The config file: TOML (parsed by TOMLKit) whose top-level keys are the `inferd` flag names,
@@ -13,7 +14,18 @@ import TOMLKit
 extension ServerConfiguration {
     /// Applies every key of the file at `path` over the current values.
     public mutating func apply(configFile path: String) throws(ServerError) {
-        guard let file = fopen(path, "r") else {
+        // Opened without blocking and checked before reading: a FIFO would wait for a writer.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard descriptor >= 0 else {
+            throw .invalidConfiguration("cannot open config file \(path): \(String(cString: strerror(errno)))")
+        }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            close(descriptor)
+            throw .invalidConfiguration("config file \(path) is \(fileKind(info.st_mode)), not a regular file")
+        }
+        guard let file = fdopen(descriptor, "r") else {
+            close(descriptor)
             throw .invalidConfiguration("cannot open config file \(path): \(String(cString: strerror(errno)))")
         }
         defer { fclose(file) }
@@ -25,7 +37,6 @@ extension ServerConfiguration {
             text += chunk[0..<count]
             if text.count > 1 << 20 { throw .invalidConfiguration("config file \(path) is larger than 1 MiB") }
         }
-        // A directory opens but fails to read (EISDIR), which would otherwise pass as an empty file.
         if ferror(file) != 0 {
             throw .invalidConfiguration("cannot read config file \(path): \(String(cString: strerror(errno)))")
         }

@@ -41,7 +41,7 @@ import Testing
         }
     }
 
-    @Test func aDirectoryOrABinaryFileIsRefusedNotReadAsEmpty() throws {
+    @Test func aDirectoryAFIFOOrABinaryFileIsRefusedNotReadAsEmpty() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("inferd-config-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -49,7 +49,15 @@ import Testing
         #expect {
             try configuration.apply(configFile: directory.path)
         } throws: { error in
-            "\(error)".contains("cannot read config file \(directory.path): Is a directory")
+            "\(error)".contains("config file \(directory.path) is a directory, not a regular file")
+        }
+
+        let fifo = directory.appendingPathComponent("fifo.toml").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        #expect {
+            try configuration.apply(configFile: fifo)
+        } throws: { error in
+            "\(error)".contains("config file \(fifo) is a FIFO, not a regular file")
         }
 
         let binary = directory.appendingPathComponent("inferd.toml")
