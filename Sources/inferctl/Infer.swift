@@ -89,9 +89,13 @@ struct Infer: ParsableCommand {
     }
 }
 
-/// A probability with three decimals, without Foundation's formatter.
+/// A score with three decimals, without Foundation's formatter: "-0.623", "0.190", "12.000". A
+/// value that rounds to zero prints without a sign; one too large for three decimals in an `Int`,
+/// an infinity or a NaN prints as Swift describes it.
 func format3(_ value: Float) -> String {
-    let scaled = Int((value * 1000).rounded())
-    let whole = scaled / 1000, fraction = abs(scaled % 1000)
-    return "\(whole)." + String(repeating: "0", count: 3 - String(fraction).count) + String(fraction)
+    guard value.isFinite, abs(value) < 1e15 else { return "\(value)" }
+    let scaled = Int((abs(value) * 1000).rounded())
+    let whole = scaled / 1000, fraction = scaled % 1000
+    let sign = value < 0 && scaled != 0 ? "-" : ""
+    return sign + "\(whole)." + String(repeating: "0", count: 3 - String(fraction).count) + String(fraction)
 }
