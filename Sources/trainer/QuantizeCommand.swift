@@ -5,6 +5,10 @@ import Foundation
 import ModelFile
 import Training
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 struct QuantizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quantize",
@@ -32,6 +36,7 @@ struct QuantizeCommand: ParsableCommand {
     var signingKey: String?
 
     func run() throws {
+        try refuseOutputOverInput()
         let source = try ModelFile.read(path: file)
         guard source.weights.precision == .fp32 else { throw ValidationError("\(file) is not an FP32 model") }
         guard calibration >= 1 else { throw ValidationError("--calibration must be at least 1") }
@@ -65,5 +70,14 @@ struct QuantizeCommand: ParsableCommand {
                       weights: weights, metadata: metadata).write(to: out, signingKey: key)
         print(String(format: "wrote %@: int8 test accuracy %.4f (fp32 %@), calibrated on %d images in %.1f s",
                      out, result.accuracy, source.metadata["accuracy"] ?? "?", count, seconds))
+    }
+
+    /// Ends the command when `--out` names the input file itself (the same path, another spelling of
+    /// it or a link to it): writing there would replace the FP32 model with its int8 version.
+    private func refuseOutputOverInput() throws {
+        var input = stat(), output = stat()
+        guard stat(file, &input) == 0, stat(out, &output) == 0 else { return }
+        guard input.st_dev == output.st_dev, input.st_ino == output.st_ino else { return }
+        throw CommandFailure("--out \(out) is the input file \(file); choose another output path")
     }
 }
