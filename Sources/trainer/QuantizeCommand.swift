@@ -17,7 +17,7 @@ struct QuantizeCommand: ParsableCommand {
     @Argument(help: "FP32 weight file (.inferd).")
     var file: String
 
-    @Option(help: "Number of training images to calibrate activation ranges on (a seeded random sample).")
+    @Option(help: "Number of training images to calibrate activation ranges on (a seeded random sample; 1...60000).")
     var calibration: Int = 1000
 
     @Option(help: "Output weight file (.inferd).")
@@ -35,11 +35,14 @@ struct QuantizeCommand: ParsableCommand {
     @Option(name: .customLong("signing-key"), help: "Ed25519 private key file to sign the output with.")
     var signingKey: String?
 
+    func validate() throws {
+        guard (1...60000).contains(calibration) else { throw ValidationError("--calibration must be 1...60000, got \(calibration)") }
+    }
+
     func run() throws {
         try refuseOutputOverInput()
         let source = try ModelFile.read(path: file)
         guard source.weights.precision == .fp32 else { throw ValidationError("\(file) is not an FP32 model") }
-        guard calibration >= 1 else { throw ValidationError("--calibration must be at least 1") }
         let key = try signingKey.map { try SigningKeys.readPrivateKey(path: $0) }
         let train = try FashionMNIST.load(.train, from: data)
         let test = try FashionMNIST.load(.test, from: data)

@@ -23,10 +23,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Seed for initialisation and shuffling.")
     var seed: UInt64 = 1
 
-    @Option(help: "Worker threads (each takes part of every mini-batch).")
+    @Option(help: "Worker threads (each takes part of every mini-batch; 1...64).")
     var threads: Int = 2
 
-    @Option(name: .customLong("batch-size"), help: "Mini-batch size.")
+    @Option(name: .customLong("batch-size"), help: "Mini-batch size (1...4096, at least --threads).")
     var batchSize: Int = 64
 
     @Option(name: .customLong("learning-rate"), help: "Adam base learning rate.")
@@ -50,10 +50,10 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("weight-decay"), help: "Decoupled (AdamW) weight decay on kernels and weight matrices (0 = off).")
     var weightDecay: Float = 0
 
-    @Option(name: .customLong("train-limit"), help: "Use only the first N training images (quick runs).")
+    @Option(name: .customLong("train-limit"), help: "Use only the first N training images (quick runs; N ≥ 1).")
     var trainLimit: Int?
 
-    @Option(name: .customLong("test-limit"), help: "Evaluate on only the first N test images (quick runs).")
+    @Option(name: .customLong("test-limit"), help: "Evaluate on only the first N test images (quick runs; N ≥ 1).")
     var testLimit: Int?
 
     @Option(name: .customLong("initial-weights"),
@@ -68,6 +68,11 @@ struct TrainCommand: ParsableCommand {
 
     /// Refuses out-of-range options as usage errors before any data is read.
     func validate() throws {
+        guard (1...64).contains(threads) else { throw ValidationError("--threads must be 1...64, got \(threads)") }
+        guard (1...4096).contains(batchSize) else { throw ValidationError("--batch-size must be 1...4096, got \(batchSize)") }
+        for (option, limit) in [("--train-limit", trainLimit), ("--test-limit", testLimit)] {
+            if let limit, limit < 1 { throw ValidationError("\(option) must be at least 1, got \(limit)") }
+        }
         do { try trainingOptions().validate() } catch let error as TrainingError {
             throw ValidationError(error.description)
         }
