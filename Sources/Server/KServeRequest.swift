@@ -60,6 +60,10 @@ struct KServeInferRequest {
 }
 
 extension KServeInferRequest.Input {
+    /// More than any model's input takes with its batch dimension; a longer shape is refused before
+    /// it is echoed in an error.
+    static let mostDimensions = 8
+
     init(json: JSONValue, at path: @autoclosure () -> String) throws(RequestFieldError) {
         guard case .object = json else { throw .init("field '\(path())' is not an object") }
         func required(_ key: String) throws(RequestFieldError) -> JSONValue {
@@ -69,6 +73,9 @@ extension KServeInferRequest.Input {
         name = try required("name").string(at: path() + ".name")
         shape = try required("shape").elements(at: path() + ".shape") { value, path throws(RequestFieldError) in
             try value.integer(at: path())
+        }
+        guard shape.count <= Self.mostDimensions else {
+            throw .init("field '\(path()).shape' has \(shape.count) dimensions; at most \(Self.mostDimensions)")
         }
         datatype = try required("datatype").string(at: path() + ".datatype")
         binaryDataSize = json["parameters"]?["binary_data_size"]

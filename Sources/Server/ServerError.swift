@@ -30,7 +30,30 @@ public enum ServerError: Error, Equatable, CustomStringConvertible {
     /// The socket could not be set up.
     case socket(String)
 
+    /// The message, at most `longestMessage` characters, its control characters escaped: it is
+    /// answered to the client and logged, and parts of it (names, datatypes, shapes) are the
+    /// client's own text, which must neither flood the log nor forge lines in it.
     public var description: String {
+        var shown = ""
+        var count = 0
+        for scalar in message.unicodeScalars {
+            if count == Self.longestMessage {
+                shown += "… (\(message.unicodeScalars.count - count) more characters)"
+                break
+            }
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                shown += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                shown.unicodeScalars.append(scalar)
+            }
+            count += 1
+        }
+        return shown
+    }
+
+    static let longestMessage = 1_000
+
+    private var message: String {
         switch self {
         case let .invalidConfiguration(why): "invalid configuration: \(why)"
         case let .badRequest(why): why

@@ -114,6 +114,29 @@ import Testing
         #expect(answer == Self.malformedHTTPAnswer("invalid HTTP method"), "\(answer)")
     }
 
+    /// Names, datatypes and shapes in errors are the client's own text: the answer (and the log
+    /// line) is bounded and its control characters escaped, and a shape longer than any model's
+    /// is refused before it is echoed.
+    @Test func errorsEchoTheClientsTextBoundedAndEscaped() throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.stop() }
+        try TestModels.file(name: "mlp", version: 1, architecture: TestModels.mlp).write(to: daemon.modelPath("mlp.inferd"))
+        try daemon.start()
+        let client = daemon.client()
+        let datatype = "FP16\\nforged log line" + String(repeating: "F", count: 100_000)
+        let answer = try client.post("/v2/models/mlp/infer", json: """
+            {"inputs":[{"name":"input","shape":[1,4],"datatype":"\(datatype)","data":[1,2,3,4]}]}
+            """)
+        try expectError(answer, 400, mentioning: ["datatype FP16\\u{a}forged log line", "more characters)"])
+        let message = try #require(try json(answer)["error"] as? String)
+        #expect(message.unicodeScalars.count < 1_100 && !message.contains("\n"), "\(message.unicodeScalars.count) characters")
+
+        let shape = Array(repeating: "1", count: 100_000).joined(separator: ",")
+        try expectError(client.post("/v2/models/mlp/infer", json: """
+            {"inputs":[{"name":"input","shape":[\(shape)],"datatype":"FP32","data":[1,2,3,4]}]}
+            """), 400, mentioning: ["field 'inputs.[0].shape' has 100000 dimensions; at most 8"])
+    }
+
     /// Stalled in the body, or halfway through the head.
     @Test(arguments: ["POST /v2/models/cnn/infer HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{\"inp",
                       "POST /v2/models/cnn/infer HTTP/1.1\r\nHost: x\r\n"])
