@@ -21,11 +21,13 @@ extension HTTPHandler {
         }
         let (path, query) = Self.split(head.uri)
         let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        // HEAD is GET without the body (`write` leaves it out).
+        let method = head.method == .HEAD ? .GET : head.method
         if parts.count >= 3, parts[0] == "v2", parts[1] == "models" {
-            routeModel(context, head, name: parts[2], rest: Array(parts[3...]), path: path)
+            routeModel(context, head, method, name: parts[2], rest: Array(parts[3...]), path: path)
             return
         }
-        switch (head.method, parts) {
+        switch (method, parts) {
         case (.GET, ["v2"]):
             respondJSON(context, KServeServerMetadata())
         case (.GET, ["v2", "health", "live"]):
@@ -44,25 +46,47 @@ extension HTTPHandler {
         case (.POST, ["v2", "debug", "stall-worker"]) where server.configuration.testHooks:
             stallWorker(context, query: query)
         default:
-            respond(context, error: .noRoute(method: head.method.rawValue, path: path))
+            let allowed: [HTTPMethod]? = switch parts {
+            case ["v2"], ["v2", "health", "live"], ["v2", "health", "ready"], ["metrics"]: [.GET]
+            case ["v2", "repository", "index"]: [.GET, .POST]
+            case ["v2", "repository", "reload"]: [.POST]
+            case ["v2", "debug", "stall-worker"] where server.configuration.testHooks: [.POST]
+            default: nil
+            }
+            respondUnrouted(context, head, path: path, allowed: allowed)
         }
     }
 
     /// `/v2/models/{name}[/versions/{version}]` followed by nothing, `ready` or `infer`.
-    private func routeModel(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, name: String, rest: [String],
-                            path: String) {
+    private func routeModel(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ method: HTTPMethod, name: String,
+                            rest: [String], path: String) {
         var rest = rest
         var version: String?
         if rest.count >= 2, rest[0] == "versions" {
             version = rest[1]
             rest.removeFirst(2)
         }
-        switch (head.method, rest) {
+        switch (method, rest) {
         case (.GET, []): modelMetadata(context, name: name, version: version)
         case (.GET, ["ready"]): modelReady(context, name: name, version: version)
         case (.POST, ["infer"]): infer(context, name: name, version: version)
-        default: respond(context, error: .noRoute(method: head.method.rawValue, path: path))
+        default:
+            let allowed: [HTTPMethod]? = switch rest {
+            case [], ["ready"]: [.GET]
+            case ["infer"]: [.POST]
+            default: nil
+            }
+            respondUnrouted(context, head, path: path, allowed: allowed)
         }
+    }
+
+    /// 404 for a path no endpoint has; 405 naming the methods it takes (and `Allow:`) for one that
+    /// exists. GET paths take HEAD too.
+    private func respondUnrouted(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, path: String,
+                                 allowed: [HTTPMethod]?) {
+        guard let allowed else { return respond(context, error: .noRoute(method: head.method.rawValue, path: path)) }
+        let names = allowed.flatMap { $0 == .GET ? ["GET", "HEAD"] : [$0.rawValue] }
+        respond(context, error: .methodNotAllowed(method: head.method.rawValue, path: path, allowed: names))
     }
 
     /// `name` when `uri` is exactly `/v2/models/{name}/infer` (no version, query or extra slashes);

@@ -219,7 +219,9 @@ final class HTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func write(_ handlerContext: ChannelHandlerContext, head: HTTPResponseHead, body: ByteBuffer, close: Bool) {
         let context = responseStart(handlerContext)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if body.readableBytes > 0 { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
+        if body.readableBytes > 0, self.head?.method != .HEAD {
+            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        }
         if close {
             let channel = context.channel
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
@@ -252,6 +254,7 @@ final class HTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func respond(_ context: ChannelHandlerContext, error: ServerError, close: Bool = false) {
         var extra: [(String, String)] = []
         if error.status == .serviceUnavailable { extra.append(("retry-after", "1")) }
+        if case let .methodNotAllowed(_, _, allowed) = error { extra.append(("allow", allowed.joined(separator: ", "))) }
         respond(context, status: error.status, contentType: "application/json",
                 body: KServeEncoding.error(error.description, allocator: context.channel.allocator),
                 extraHeaders: extra, close: close)

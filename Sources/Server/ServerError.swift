@@ -13,6 +13,8 @@ public enum ServerError: Error, Equatable, CustomStringConvertible {
     case modelUnavailable(name: String, reason: String)
     /// No route for this method and path.
     case noRoute(method: String, path: String)
+    /// The path exists but does not take this method; `allowed` are the ones it takes.
+    case methodNotAllowed(method: String, path: String, allowed: [String])
     /// The body is larger than the configured limit.
     case bodyTooLarge(limit: Int, found: Int?)
     /// The request queue is full.
@@ -60,6 +62,8 @@ public enum ServerError: Error, Equatable, CustomStringConvertible {
         case let .unknownModel(name): "unknown model '\(name)'"
         case let .modelUnavailable(name, reason): "model '\(name)' is not available: \(reason)"
         case let .noRoute(method, path): "no endpoint \(method) \(path)"
+        case let .methodNotAllowed(method, path, allowed):
+            "\(path) does not take \(method); it takes \(allowed.joined(separator: ", "))"
         case let .bodyTooLarge(limit, found?): "request body of \(found) bytes exceeds the limit of \(limit) bytes"
         case let .bodyTooLarge(limit, nil): "request body exceeds the limit of \(limit) bytes"
         case let .queueFull(depth): "request queue is full (\(depth) waiting); retry later"
@@ -78,6 +82,7 @@ public enum ServerError: Error, Equatable, CustomStringConvertible {
         case .invalidConfiguration, .inferenceFailed, .socket: .internalServerError
         case .badRequest: .badRequest
         case .unknownModel, .noRoute: .notFound
+        case .methodNotAllowed: .methodNotAllowed
         case .modelUnavailable, .queueFull, .draining, .connectionLimit: .serviceUnavailable
         case .bodyTooLarge: .payloadTooLarge
         case .forbidden: .forbidden

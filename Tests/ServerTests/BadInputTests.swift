@@ -114,6 +114,32 @@ import Testing
         #expect(answer == Self.malformedHTTPAnswer("invalid HTTP method"), "\(answer)")
     }
 
+    @Test func headIsAnsweredLikeGetWithoutTheBodyAndAWrongMethodGets405() throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.stop() }
+        try TestModels.file(name: "mlp", version: 1, architecture: TestModels.mlp).write(to: daemon.modelPath("mlp.inferd"))
+        try daemon.start()
+        func exchange(_ request: String) throws -> String {
+            let connection = try RawConnection(path: daemon.socketPath)
+            try connection.send(request + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            return connection.readAll(timeoutSeconds: 5)
+        }
+        let metadata = try daemon.client().get("/v2/models/mlp")
+        let head = try exchange("HEAD /v2/models/mlp")
+        #expect(head.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(head)")
+        #expect(head.contains("content-length: \(metadata.body.count)\r\n") && head.hasSuffix("\r\n\r\n"),
+                "the GET's length, no body: \(head)")
+
+        let delete = try exchange("DELETE /v2/models/mlp/infer")
+        #expect(delete.hasPrefix("HTTP/1.1 405 Method Not Allowed\r\n") && delete.contains("allow: POST\r\n"), "\(delete)")
+        #expect(delete.contains(#"{"error":"/v2/models/mlp/infer does not take DELETE; it takes POST"}"#), "\(delete)")
+        let get = try exchange("GET /v2/repository/reload")
+        #expect(get.hasPrefix("HTTP/1.1 405") && get.contains("allow: POST\r\n"), "\(get)")
+        let post = try exchange("POST /v2/health/live")
+        #expect(post.hasPrefix("HTTP/1.1 405") && post.contains("allow: GET, HEAD\r\n"), "\(post)")
+        #expect(try exchange("PUT /v2/nothing").hasPrefix("HTTP/1.1 404"))
+    }
+
     /// Names, datatypes and shapes in errors are the client's own text: the answer (and the log
     /// line) is bounded and its control characters escaped, and a shape longer than any model's
     /// is refused before it is echoed.
