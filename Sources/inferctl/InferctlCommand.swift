@@ -13,6 +13,21 @@ struct InferctlCommand: ParsableCommand {
         subcommands: [Health.self, Models.self, Infer.self, Reload.self, Bench.self, Inspect.self])
 
     @OptionGroup var connection: ConnectionOptions
+
+    /// ArgumentParser's `main()`, then exit 1 with one line on stderr when the output could not be
+    /// written (a full disk, `> /dev/full`): a listing that never arrived is not a success.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+        if let problem = standardOutputProblem() {
+            printError("inferctl: cannot write the output: \(problem)")
+            Glibc.exit(1)
+        }
+    }
 }
 
 /// Turns a client failure into one line on stderr and exit code 1.

@@ -10,7 +10,7 @@ final class ProgressDisplay {
     init(epochs: Int) { self.epochs = epochs }
 
     func line(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        writeStandardOutput(text + "\n")
     }
 
     func batch(_ p: Trainer.BatchProgress) {
@@ -32,11 +32,11 @@ final class ProgressDisplay {
         let eta = p.elapsedSeconds / max(fraction, 1e-9) * (1 - fraction)
         let text = String(format: "\r\u{1B}[Kepoch %d/%d %@ %d/%d loss %.4f acc %.4f ETA %.0fs",
                           p.epoch + 1, epochs, bar, p.batch, p.batches, p.loss, p.accuracy, eta)
-        FileHandle.standardOutput.write(Data(text.utf8))
+        writeStandardOutput(text)
     }
 
     func epochDone(_ r: EpochRecord) {
-        if isTerminal { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
+        if isTerminal { writeStandardOutput("\r\u{1B}[K") }
         line(String(format: "epoch %d/%d  lr %.2e  train loss %.4f acc %.4f  test loss %.4f acc %.4f  %.1f s",
                     r.epoch, epochs, r.learningRate, r.trainLoss, r.trainAccuracy, r.testLoss, r.testAccuracy, r.seconds))
     }

@@ -9,9 +9,9 @@ struct InferctlRun {
     /// False when inferctl was still running at the limit and had to be killed.
     var exited: Bool
 
-    /// Runs `inferctl arguments`; a run past `limit` seconds is killed, so a hang fails the test
-    /// instead of stalling the suite.
-    init(_ arguments: [String], limit: TimeInterval = 15) throws {
+    /// Runs `inferctl arguments`, its output going to `stdoutPath` instead when given; a run past
+    /// `limit` seconds is killed, so a hang fails the test instead of stalling the suite.
+    init(_ arguments: [String], stdoutPath: String? = nil, limit: TimeInterval = 15) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("inferctl-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -22,7 +22,7 @@ struct InferctlRun {
         process.executableURL = DaemonProcess.product("inferctl")
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "INFERD_SOCKET" }
-        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardOutput = try FileHandle(forWritingTo: stdoutPath.map { URL(fileURLWithPath: $0) } ?? out)
         process.standardError = try FileHandle(forWritingTo: err)
         let started = Date()
         try process.run()
