@@ -1,4 +1,5 @@
 import ArgumentParser
+import NIOCore
 import Server
 
 #if canImport(Glibc)
@@ -38,6 +39,11 @@ func failing<T>(_ body: () throws -> T) throws -> T {
         throw error
     } catch let error as ValidationError {
         throw error
+    } catch ChannelError.ioOnClosedChannel {
+        // What InferenceClient reports when the connection ends mid-answer (inferd closed it, or
+        // the client did on an answer that is not HTTP); NIO's own text names neither.
+        printError("inferctl: the connection to inferd closed before a whole answer arrived")
+        throw ExitCode(1)
     } catch {
         printError("inferctl: \(error)")
         throw ExitCode(1)

@@ -83,4 +83,16 @@ import Testing
         #expect(run.status == 1)
         #expect(run.stderr == "inferctl: \(input.path): ragged nesting: \(problem)\n")
     }
+
+    /// A connection that ends mid-answer is named as such, not with NIO's "I/O on closed channel".
+    @Test func serverClosingMidAnswerIsNamed() throws {
+        let partial = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n[{\"name\":"
+        let server = try FakeInferd(replies: ["POST /v2/repository/index": partial])
+        Thread { usleep(1_000_000); server.stop() }.start()
+
+        let run = try InferctlRun(["--socket", server.socketPath, "--timeout", "10", "models"])
+
+        #expect(run.status == 1)
+        #expect(run.stderr == "inferctl: the connection to inferd closed before a whole answer arrived\n")
+    }
 }
