@@ -205,6 +205,9 @@ public final class InferenceServer: Sendable {
         }
     }
 
+    /// No request is being received, queued or run.
+    public var isIdle: Bool { requestsInFlight.load(ordering: .relaxed) == 0 }
+
     /// A line for `STATUS=`: what is served and how much has been answered.
     public var statusLine: String {
         let served = repository.served.count

@@ -93,4 +93,26 @@ import Testing
         let closed = try daemon.residentKilobytes()
         #expect(closed - started <= Self.keptKilobytes, "VmRSS \(started) kB at start, \(closed) kB after the client closed")
     }
+
+    /// Clients that pipeline requests and hang up without reading leave freed heap behind (glibc
+    /// keeps it); once the daemon is idle, its status tick (every 5 s) hands it back.
+    @Test func theHeapChurningClientsFreedGoesBackOnceIdle() throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.stop() }
+        try TestModels.file(name: "mlp", version: 1, architecture: TestModels.mlp).write(to: daemon.modelPath("mlp.inferd"))
+        try daemon.start()
+        let started = try daemon.residentKilobytes()
+        let request = "POST /v2/models/mlp/infer HTTP/1.1\r\nHost: x\r\nContent-Length: \(Self.infer.utf8.count)\r\n\r\n\(Self.infer)"
+        let pipelined = String(repeating: request, count: 3)
+        for _ in 0..<2_000 {
+            let connection = try RawConnection(path: daemon.socketPath)
+            try connection.send(pipelined)
+        }
+        Thread.sleep(forTimeInterval: 0.5)
+        let churned = try daemon.residentKilobytes()
+        Thread.sleep(forTimeInterval: 6)
+        let idle = try daemon.residentKilobytes()
+        #expect(idle - started < 8 << 10,
+                "VmRSS \(started) kB at start, \(churned) kB after 2,000 churning clients, \(idle) kB 6 s later")
+    }
 }
