@@ -39,6 +39,10 @@ func failing<T>(_ body: () throws -> T) throws -> T {
         throw error
     } catch let error as ValidationError {
         throw error
+    } catch let InferenceClientError.unreachable(path, _) where isDirectory(path) {
+        // connect(2) answers ECONNREFUSED for a directory, which sends the user looking for a daemon.
+        printError("inferctl: cannot connect to inferd at \(path): it is a directory, not a socket")
+        throw ExitCode(1)
     } catch ChannelError.ioOnClosedChannel {
         // What InferenceClient reports when the connection ends mid-answer (inferd closed it, or
         // the client did on an answer that is not HTTP); NIO's own text names neither.
@@ -48,6 +52,12 @@ func failing<T>(_ body: () throws -> T) throws -> T {
         printError("inferctl: \(error)")
         throw ExitCode(1)
     }
+}
+
+/// Whether `path` names a directory (following symbolic links).
+private func isDirectory(_ path: String) -> Bool {
+    var status = stat()
+    return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
 }
 
 /// Writes one line to stderr.

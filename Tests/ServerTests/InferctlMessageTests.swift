@@ -95,4 +95,27 @@ import Testing
         #expect(run.status == 1)
         #expect(run.stderr == "inferctl: the connection to inferd closed before a whole answer arrived\n")
     }
+
+    /// connect(2) on a directory fails with ECONNREFUSED, which inferctl printed as is.
+    @Test func directoryAsSocketIsCalledADirectory() throws {
+        let directory = FileManager.default.temporaryDirectory.path
+
+        let run = try InferctlRun(["--socket", directory, "health"])
+
+        #expect(run.status == 1)
+        #expect(run.stderr == "inferctl: cannot connect to inferd at \(directory): it is a directory, not a socket\n")
+    }
+
+    /// A private key file given as --trusted-key was refused as "expected a line starting with
+    /// ed25519-public:", which does not say the public file is the one wanted.
+    @Test func privateKeyAsTrustedKeyIsCalledAPrivateKey() throws {
+        let key = FileManager.default.temporaryDirectory.appendingPathComponent("signing-\(UUID().uuidString.prefix(8)).key")
+        try Data("ed25519-private:\(Data(repeating: 7, count: 32).base64EncodedString())\n".utf8).write(to: key)
+        defer { try? FileManager.default.removeItem(at: key) }
+
+        let run = try InferctlRun(["inspect", "/nonexistent/model.inferd", "--trusted-key", key.path])
+
+        #expect(run.status == 1)
+        #expect(run.stderr == "inferctl inspect: \(key.path): bad key file: this is a private key; --trusted-key takes the public key file (.pub)\n")
+    }
 }
