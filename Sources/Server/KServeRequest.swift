@@ -231,7 +231,8 @@ enum KServeDecoding {
             }
         }
         if let bad = values.withUnsafeBufferPointer(Self.firstNonFinite) {
-            throw .badRequest("input '\(input.name)' contains NaN or Inf at flat index \(bad); expected finite FP32 values")
+            let overflow = input.data == nil ? "" : " (JSON numbers beyond FP32's ±3.4e38 become Inf)"
+            throw .badRequest("input '\(input.name)' contains NaN or Inf at flat index \(bad)\(overflow); expected finite FP32 values")
         }
         return ValidatedInferRequest(id: request.id, batch: batch, input: values,
                                      binaryOutput: try wantsBinaryOutput(request, model: model))

@@ -52,6 +52,10 @@ import Testing
         try expectError(client.post(infer, json: """
             {"inputs":[{"name":"input","shape":[1,1,28,28],"datatype":"FP32","data":\(nan)}]}
             """), 400, mentioning: ["NaN or Inf at flat index 2"])
+        let huge = Self.image.replacingOccurrences(of: "[0.5,0.5,0.5,", with: "[0.5,1e39,0.5,")
+        try expectError(client.post(infer, json: """
+            {"inputs":[{"name":"input","shape":[1,1,28,28],"datatype":"FP32","data":\(huge)}]}
+            """), 400, mentioning: ["NaN or Inf at flat index 1", "beyond FP32's ±3.4e38"])
 
         // Binary path: a wrong byte count and an infinity are refused too.
         let header = #"{"inputs":[{"name":"input","shape":[1,1,28,28],"datatype":"FP32","parameters":{"binary_data_size":3136}}]}"#
