@@ -122,7 +122,7 @@ extension HTTPHandler {
         switch server.repository.lookup(name) {
         case let .ready(model):
             if let version, version != String(model.version) {
-                return .failure(.unknownModel("\(name)' version '\(version)"))
+                return .failure(.versionNotServed(name: name, version: version, served: model.version))
             }
             return .success(model)
         case let .unavailable(reason):

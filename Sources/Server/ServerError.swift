@@ -9,6 +9,8 @@ public enum ServerError: Error, Equatable, CustomStringConvertible {
     case badRequest(String)
     /// No model of that name is served.
     case unknownModel(String)
+    /// The model is served, but in another version.
+    case versionNotServed(name: String, version: String, served: Int)
     /// The model exists in the directory but could not be loaded.
     case modelUnavailable(name: String, reason: String)
     /// No route for this method and path.
@@ -60,6 +62,8 @@ public enum ServerError: Error, Equatable, CustomStringConvertible {
         case let .invalidConfiguration(why): "invalid configuration: \(why)"
         case let .badRequest(why): why
         case let .unknownModel(name): "unknown model '\(name)'"
+        case let .versionNotServed(name, version, served):
+            "model '\(name)' version '\(version)' is not served; version \(served) is (the repository index says why others are not)"
         case let .modelUnavailable(name, reason): "model '\(name)' is not available: \(reason)"
         case let .noRoute(method, path): "no endpoint \(method) \(path)"
         case let .methodNotAllowed(method, path, allowed):
@@ -81,7 +85,7 @@ public enum ServerError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .invalidConfiguration, .inferenceFailed, .socket: .internalServerError
         case .badRequest: .badRequest
-        case .unknownModel, .noRoute: .notFound
+        case .unknownModel, .versionNotServed, .noRoute: .notFound
         case .methodNotAllowed: .methodNotAllowed
         case .modelUnavailable, .queueFull, .draining, .connectionLimit: .serviceUnavailable
         case .bodyTooLarge: .payloadTooLarge

@@ -73,7 +73,7 @@ import Testing
 
         try expectError(client.post("/v2/models/nosuch/infer", json: "{}"), 404, mentioning: ["unknown model 'nosuch'"])
         try expectError(client.get("/v2/models/nosuch"), 404, mentioning: ["nosuch"])
-        try expectError(client.get("/v2/models/cnn/versions/9"), 404, mentioning: ["version '9'"])
+        try expectError(client.get("/v2/models/cnn/versions/9"), 404, mentioning: ["model 'cnn' version '9' is not served; version 1 is"])
         try expectError(client.get("/v2/nothing/here"), 404, mentioning: ["no endpoint GET /v2/nothing/here"])
         try expectError(client.post(infer, json: String(repeating: " ", count: 70_000)), 413, mentioning: ["limit of 65536 bytes"])
 
