@@ -48,7 +48,7 @@ struct InferdCommand: ParsableCommand {
     var requestTimeout: Int?
     @Option(help: "Seconds in-flight requests get after SIGTERM. (default: 10)")
     var drainTimeout: Int?
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. (default: info)")
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
     @Option(name: .customLong("trusted-key"), parsing: .singleValue,
             help: "Ed25519 public key file; serve only weight files signed by one of these (repeatable; default: signatures not required).")
