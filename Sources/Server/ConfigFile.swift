@@ -55,8 +55,12 @@ extension ServerConfiguration {
         } catch {
             throw .invalidConfiguration("\(source): \(error)")
         }
+        var spellings: [String: String] = [:]
         for key in table.keys {
             guard let value = table[key] else { continue }
+            if let other = spellings.updateValue(key, forKey: key.replacingUnderscores) {
+                throw .invalidConfiguration("\(source):\(Self.line(of: key, in: text)): '\(key)' sets the same knob as '\(other)'")
+            }
             do throws(ServerError) { try set(key.replacingUnderscores, TOMLConfigValue(key: key, value: value), spelled: key) } catch {
                 let why = if case let .invalidConfiguration(why) = error { why } else { error.description }
                 throw .invalidConfiguration("\(source):\(Self.line(of: key, in: text)): \(why)")

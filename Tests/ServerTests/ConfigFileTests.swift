@@ -41,6 +41,15 @@ import Testing
         }
     }
 
+    @Test func bothSpellingsOfOneKeyAreRefused() throws {
+        var configuration = ServerConfiguration()
+        #expect {
+            try configuration.apply(configText: "max_batch = 2\nmax-batch = 3\n", source: "inferd.toml")
+        } throws: { error in
+            "\(error)".contains("sets the same knob as")
+        }
+    }
+
     @Test func aDirectoryAFIFOOrABinaryFileIsRefusedNotReadAsEmpty() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("inferd-config-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
