@@ -63,7 +63,7 @@ public final class ModelRepository: Sendable {
         try reloading.withLock { _ throws(ServerError) in
             let entries: [DirectoryEntry]
             do throws(ServerError) { entries = try listFiles(in: directory, suffix: ".inferd") } catch {
-                logger.error("cannot list the models directory; the models already served stay", metadata: ["error": "\(error.description)"])
+                logger.error("cannot list the models directory; any models already served stay", metadata: ["error": "\(error.description)"])
                 throw error
             }
             let previous = state.withLock { $0.files }
