@@ -20,7 +20,7 @@ extension HTTPHandler {
             return
         }
         let (path, query) = Self.split(head.uri)
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(Self.percentDecoded)
         // HEAD is GET without the body (`write` leaves it out).
         let method = head.method == .HEAD ? .GET : head.method
         if parts.count >= 3, parts[0] == "v2", parts[1] == "models" {
@@ -102,8 +102,36 @@ extension HTTPHandler {
                   memcmp(base, prefix.utf8Start, head) == 0,
                   memcmp(base + count - tail, suffix.utf8Start, tail) == 0 else { return nil }
             let name = UnsafeBufferPointer(rebasing: bytes[head..<count - tail])
-            guard !name.contains(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") }) else { return nil }
+            guard !name.contains(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "%") })
+            else { return nil }
             return String(decoding: name, as: UTF8.self)
+        }
+    }
+
+    /// A path segment with its `%XX` escapes decoded (RFC 3986), as clients that escape model names
+    /// send them; a malformed escape is kept as it is.
+    static func percentDecoded(_ segment: Substring) -> String {
+        guard segment.utf8.contains(UInt8(ascii: "%")) else { return String(segment) }
+        var bytes: [UInt8] = []
+        var rest = segment.utf8[...]
+        while let byte = rest.popFirst() {
+            if byte == UInt8(ascii: "%"), rest.count >= 2,
+               let high = hexValue(rest[rest.startIndex]), let low = hexValue(rest[rest.index(after: rest.startIndex)]) {
+                bytes.append(high << 4 | low)
+                rest = rest.dropFirst(2)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
         }
     }
 

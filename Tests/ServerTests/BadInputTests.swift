@@ -144,6 +144,19 @@ import Testing
         #expect(try exchange("PUT /v2/nothing").hasPrefix("HTTP/1.1 404"))
     }
 
+    @Test func escapedModelNamesAreDecoded() throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.stop() }
+        try TestModels.file(name: "mlp", version: 1, architecture: TestModels.mlp).write(to: daemon.modelPath("mlp.inferd"))
+        try daemon.start()
+        let client = daemon.client()
+        #expect(try client.get("/v2/models/%6Dlp").status == 200)
+        #expect(try client.get("/v2/models/m%6cp/ready").status == 200)
+        let infer = #"{"inputs":[{"name":"input","shape":[1,4],"datatype":"FP32","data":[1,2,3,4]}]}"#
+        #expect(try client.post("/v2/models/%6Dlp/infer", json: infer).status == 200)
+        try expectError(client.get("/v2/models/mlp%zz"), 404, mentioning: ["unknown model 'mlp%zz'"])
+    }
+
     /// Names, datatypes and shapes in errors are the client's own text: the answer (and the log
     /// line) is bounded and its control characters escaped, and a shape longer than any model's
     /// is refused before it is echoed.
