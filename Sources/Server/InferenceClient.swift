@@ -157,6 +157,12 @@ public final class InferenceClient {
 }
 
 /// Gathers one response's parts and completes the pending promise.
+extension InferenceClient {
+    /// The largest answer body accepted (inferd's largest, a batch of 4096 JSON scores, is a few MB):
+    /// a server that streams without end is cut off here instead of filling the client's memory.
+    public static let largestAnswer = 64 << 20
+}
+
 private final class ResponseCollector: ChannelInboundHandler {
     typealias InboundIn = HTTPClientResponsePart
 
@@ -172,6 +178,15 @@ private final class ResponseCollector: ChannelInboundHandler {
         case let .head(head):
             response = .init(status: Int(head.status.code), headers: head.headers.map { ($0.name, $0.value) }, body: [])
         case var .body(buffer):
+            guard response.body.count + buffer.readableBytes <= InferenceClient.largestAnswer else {
+                let promise = collector.withLockedValue { promise in
+                    defer { promise = nil }
+                    return promise
+                }
+                promise?.fail(InferenceClientError.answerTooLarge(limit: InferenceClient.largestAnswer))
+                context.close(promise: nil)
+                return
+            }
             response.body += buffer.readBytes(length: buffer.readableBytes) ?? []
         case .end:
             let promise = collector.withLockedValue { promise in

@@ -9,6 +9,8 @@ public enum InferenceClientError: Error, CustomStringConvertible {
     case unreachable(String, String)
     /// The server at the socket path did not answer whole within the time.
     case timedOut(String, after: TimeAmount)
+    /// The answer's body grew past `InferenceClient.largestAnswer` bytes.
+    case answerTooLarge(limit: Int)
 
     public var description: String {
         switch self {
@@ -16,6 +18,7 @@ public enum InferenceClientError: Error, CustomStringConvertible {
         case let .malformed(why): "malformed response: \(why)"
         case let .unreachable(path, why): "cannot connect to inferd at \(path): \(why)"
         case let .timedOut(path, time): "no answer from inferd at \(path) within \(Self.seconds(time)) s"
+        case let .answerTooLarge(limit): "the answer grew past \(limit) bytes without ending; gave up on it"
         }
     }
 

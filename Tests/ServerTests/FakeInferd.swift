@@ -70,7 +70,8 @@ final class FakeInferd: @unchecked Sendable {
             while !silent, let request = Self.takeRequest(&pending) {
                 guard let reply = replies[request] else { silent = true; break }
                 let bytes = Array(reply.utf8)
-                _ = write(fd, bytes, bytes.count)
+                // MSG_NOSIGNAL: a client that gave up on the answer must not SIGPIPE the test process.
+                _ = send(fd, bytes, bytes.count, Int32(MSG_NOSIGNAL))
             }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Server
 import Testing
 
 /// inferctl's failures read as one line saying what is wrong, in the user's terms: no NIO
@@ -117,5 +118,16 @@ import Testing
 
         #expect(run.status == 1)
         #expect(run.stderr == "inferctl inspect: \(key.path): bad key file: this is a private key; --trusted-key takes the public key file (.pub)\n")
+    }
+
+    @Test func anAnswerPastTheLimitIsCutOffNotBuffered() throws {
+        let endless = "HTTP/1.1 200 X\r\nContent-Type: application/json\r\nContent-Length: \(1 << 40)\r\n\r\n"
+            + String(repeating: "0", count: InferenceClient.largestAnswer + (1 << 20))
+        let server = try FakeInferd(replies: ["POST /v2/repository/index": endless])
+
+        let run = try InferctlRun(["--socket", server.socketPath, "models"])
+
+        #expect(run.status == 1)
+        #expect(run.stderr == "inferctl: the answer grew past \(InferenceClient.largestAnswer) bytes without ending; gave up on it\n")
     }
 }
