@@ -61,6 +61,13 @@ public enum SigningKeys {
         let line = text.trimmingWhitespace()
         let prefix = label + ":"
         guard line.hasPrefix(prefix) else {
+            // The other half of a pair is the likely mistake: say so in the flags' words.
+            if label == publicLabel, line.hasPrefix(privateLabel + ":") {
+                throw .badKeyFile(path: path, reason: "this is a private key; --trusted-key takes the public key file (.pub)")
+            }
+            if label == privateLabel, line.hasPrefix(publicLabel + ":") {
+                throw .badKeyFile(path: path, reason: "this is a public key; --signing-key takes the private key file (.key)")
+            }
             throw .badKeyFile(path: path, reason: "expected a line starting with \"\(prefix)\"")
         }
         guard let raw = Data(base64Encoded: String(line.dropFirst(prefix.count))), raw.count == 32 else {

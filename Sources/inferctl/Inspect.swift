@@ -22,15 +22,7 @@ struct Inspect: ParsableCommand {
     func run() throws {
         let inspection: ModelFileInspection
         do {
-            let keys = try trustedKeys.map { path throws(ModelFileError) in
-                do throws(ModelFileError) {
-                    return try SigningKeys.readPublicKey(path: path)
-                } catch {
-                    // A private key file holds the public half too, but is not what to hand out.
-                    guard (try? SigningKeys.readPrivateKey(path: path)) != nil else { throw error }
-                    throw .badKeyFile(path: path, reason: "this is a private key; --trusted-key takes the public key file (.pub)")
-                }
-            }
+            let keys = try trustedKeys.map { path throws(ModelFileError) in try SigningKeys.readPublicKey(path: path) }
             inspection = try ModelFile.inspect(path: file, trustedKeys: keys.isEmpty ? nil : keys)
         } catch {
             FileHandle.standardError.write(Data("inferctl inspect: \(error)\n".utf8))

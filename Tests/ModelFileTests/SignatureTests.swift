@@ -61,7 +61,15 @@ struct SignatureTests {
     func badKeyFiles() throws {
         let directory = try TemporaryDirectory()
         try SigningKeys.writePublicKey(key.publicKey, to: directory.file("signing.pub"))
-        #expect(throws: ModelFileError.self) { try SigningKeys.readPrivateKey(path: directory.file("signing.pub")) }
+        #expect(throws: ModelFileError.badKeyFile(path: directory.file("signing.pub"),
+                                                  reason: "this is a public key; --signing-key takes the private key file (.key)")) {
+            try SigningKeys.readPrivateKey(path: directory.file("signing.pub"))
+        }
+        try SigningKeys.writePrivateKey(key, to: directory.file("signing.key"))
+        #expect(throws: ModelFileError.badKeyFile(path: directory.file("signing.key"),
+                                                  reason: "this is a private key; --trusted-key takes the public key file (.pub)")) {
+            try SigningKeys.readPublicKey(path: directory.file("signing.key"))
+        }
         try "ed25519-public:AAAA\n".write(toFile: directory.file("short.pub"), atomically: true, encoding: .utf8)
         #expect(throws: ModelFileError.badKeyFile(path: directory.file("short.pub"),
                                                   reason: "expected base64 of 32 key bytes after \"ed25519-public:\"")) {
