@@ -94,17 +94,19 @@ let package = Package(
             // call), the worker pool (under its lock) and Mutex/Atomic values.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
 
+        .target(name: "CommandLineOutput", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "inferd",
             dependencies: ["Server", "Systemd", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             linkerSettings: daemonLinkFlags),
         .executableTarget(
             name: "inferctl",
-            dependencies: ["Server", "ModelFile", "Training", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Server", "ModelFile", "Training", "CommandLineOutput",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "trainer",
             dependencies: [
-                "Training", "ModelFile", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Training", "ModelFile", "CommandLineOutput", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: hotFlags),

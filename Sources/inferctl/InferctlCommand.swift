@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineOutput
 import NIOCore
 import Server
 
@@ -15,20 +16,8 @@ struct InferctlCommand: ParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
-    /// ArgumentParser's `main()`, then exit 1 with one line on stderr when the output could not be
-    /// written (a full disk, `> /dev/full`): a listing that never arrived is not a success.
-    static func main() {
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch {
-            exit(withError: error)
-        }
-        if let problem = standardOutputProblem() {
-            printError("inferctl: cannot write the output: \(problem)")
-            Glibc.exit(1)
-        }
-    }
+    /// Exits 1 when the output could not be written (`mainCheckingOutput`).
+    static func main() { mainCheckingOutput(errorPrefix: "inferctl: ") }
 }
 
 /// Turns a client failure into one line on stderr and exit code 1.

@@ -1,8 +1,5 @@
 import ArgumentParser
-
-#if canImport(Glibc)
-import Glibc
-#endif
+import CommandLineOutput
 
 @main
 struct TrainerCommand: ParsableCommand {
@@ -13,19 +10,6 @@ struct TrainerCommand: ParsableCommand {
         version: version,
         subcommands: [TrainCommand.self, QuantizeCommand.self, EvalCommand.self, InitCommand.self, KeygenCommand.self])
 
-    /// ArgumentParser's `main()`, then exit 1 with one line on stderr when the output could not be
-    /// written (a full disk, `> /dev/full`): a report that never arrived is not a success.
-    static func main() {
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch {
-            exit(withError: error)
-        }
-        if let problem = standardOutputProblem() {
-            let line = "Error: cannot write the output: \(problem)\n"
-            _ = line.withCString { Glibc.write(2, $0, strlen($0)) }
-            Glibc.exit(1)
-        }
-    }
+    /// Exits 1 when the output could not be written (`mainCheckingOutput`).
+    static func main() { mainCheckingOutput(errorPrefix: "Error: ") }
 }
